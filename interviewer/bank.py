@@ -1,0 +1,259 @@
+"""Load and validate the question bank; every problem is reported as `path:line: field: message`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import Question, Rubric
+
+MAX_FILE_BYTES = 2_000_000
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Bank:
+    questions: dict[str, Question] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rubric_for(self, question: Question) -> Rubric:
+        return self.rubrics[question.rubric]
+
+    def topics(self) -> list[str]:
+        return sorted({q.topic for q in self.questions.values()})
+
+    @property
+    def broken_files(self) -> list[str]:
+        return sorted({p.path for p in self.problems})
+
+
+class BankError(Exception):
+    """Raised when a question or rubric asked for by id does not exist."""
+
+
+@dataclass
+class _Item:
+    """One top-level entry of a file, with the YAML node that gives line numbers."""
+
+    data: Any
+    node: yaml.Node
+    path: str
+    index: int
+    section: str
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+SECTIONS = ("questions", "rubrics")
+
+
+def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
+    shown = str(path)
+    # The top-level key says what a file holds; the folder name is the fallback.
+    section = "rubrics" if "rubric" in path.parent.name else "questions"
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return [], [Problem(shown, 1, "file", f"larger than {MAX_FILE_BYTES} bytes")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(shown, 1, "file", f"cannot read: {exc}")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [], [Problem(shown, 1, section, "file is empty")]
+        dupes = list(_duplicate_keys(node, shown))
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        msg = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return [], [Problem(shown, line, "yaml", msg or "invalid YAML")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return [], [Problem(shown, 1, "yaml", f"invalid YAML: {type(exc).__name__}")]
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return [], [Problem(shown, _line(node), section, "top level must be a mapping with a 'questions' or 'rubrics' list")]
+    keys = [str(k.value) for k, _ in node.value]
+    section = next((k for k in keys if k in SECTIONS), section)
+    problems = dupes
+    items_node = None
+    for key_node, value_node in node.value:
+        if key_node.value != section:
+            problems.append(Problem(shown, _line(key_node), key_node.value, f"unknown top-level field (expected '{section}')"))
+        else:
+            items_node = value_node
+    if items_node is None:
+        problems.append(Problem(shown, _line(node), section, "field required"))
+        return [], problems
+    if not isinstance(items_node, yaml.SequenceNode):
+        problems.append(Problem(shown, _line(items_node), section, "must be a list"))
+        return [], problems
+    items = [_Item(d, n, shown, i, section) for i, (d, n) in enumerate(zip(data[section], items_node.value, strict=True))]
+    return items, problems
+
+
+def _duplicate_keys(node: yaml.Node, path: str) -> Iterable[Problem]:
+    # PyYAML keeps the last of two equal keys silently; an author wants to know.
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                if key in seen:
+                    yield Problem(path, _line(key_node), key, "duplicate key")
+                seen.add(key)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _node_at(node: yaml.Node, loc: tuple[Any, ...]) -> tuple[yaml.Node, bool]:
+    """Follow a pydantic error location through the YAML tree; True if the key itself was found."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(part):
+                    node = value_node
+                    break
+            else:
+                return node, False
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return node, False
+    return node, True
+
+
+def _key_line(node: yaml.Node, key: Any) -> int | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if str(key_node.value) == str(key):
+                return _line(key_node)
+    return None
+
+
+def _field_name(section: str, index: int, loc: tuple[Any, ...]) -> str:
+    out = f"{section}[{index}]"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _validate(item: _Item, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+    try:
+        return model.model_validate(item.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            # Drop pydantic's internal tags (e.g. 'function-after[...]') from the location.
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+            node, found = _node_at(item.node, loc)
+            line = _line(node)
+            if found and err["type"] == "extra_forbidden" and loc:
+                parent, _ = _node_at(item.node, loc[:-1])
+                line = _key_line(parent, loc[-1]) or line
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field"
+            problems.append(Problem(item.path, line, _field_name(item.section, item.index, loc), message))
+        return None, problems
+
+
+def _yaml_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
+        elif p.exists():
+            files.append(p)
+    return files
+
+
+def load_bank(root: Path | None = None, extra_paths: Iterable[Path] = ()) -> Bank:
+    """Load `root/questions` and `root/rubrics` (plus any extra files or folders).
+
+    A file's section (`questions:` or `rubrics:`) says what it holds, so extra
+    paths may mix both. Invalid entries are left out and reported; valid ones load.
+    """
+    root = root or DEFAULT_ROOT
+    return load_paths([root / "questions", root / "rubrics", *extra_paths])
+
+
+def load_paths(paths: Iterable[Path]) -> Bank:
+    bank = Bank()
+    question_items: list[tuple[Question, _Item]] = []
+    rubric_lines: dict[str, str] = {}
+    for path in _yaml_files(paths):
+        items, problems = _load_yaml(path)
+        bank.problems.extend(problems)
+        for item in items:
+            model = Rubric if item.section == "rubrics" else Question
+            obj, problems = _validate(item, model)
+            bank.problems.extend(problems)
+            if obj is None:
+                continue
+            where = f"{item.path}:{_line(item.node)}"
+            if isinstance(obj, Rubric):
+                if obj.id in bank.rubrics:
+                    bank.problems.append(
+                        Problem(item.path, _id_line(item), f"rubrics[{item.index}].id",
+                                f"duplicate rubric id {obj.id!r} (first defined at {rubric_lines[obj.id]})"))
+                    continue
+                bank.rubrics[obj.id] = obj
+                rubric_lines[obj.id] = where
+            else:
+                question_items.append((obj, item))
+    question_lines: dict[str, str] = {}
+    for question, item in question_items:
+        problems = _check_question(question, item, bank, question_lines)
+        bank.problems.extend(problems)
+        if not problems:
+            bank.questions[question.id] = question
+            question_lines[question.id] = f"{item.path}:{_line(item.node)}"
+    return bank
+
+
+def _id_line(item: _Item, key: str = "id") -> int:
+    return _key_line(item.node, key) or _line(item.node)
+
+
+def _check_question(question: Question, item: _Item, bank: Bank, seen: dict[str, str]) -> list[Problem]:
+    prefix = f"questions[{item.index}]"
+    if question.id in seen:
+        return [Problem(item.path, _id_line(item), f"{prefix}.id",
+                        f"duplicate question id {question.id!r} (first defined at {seen[question.id]})")]
+    rubric = bank.rubrics.get(question.rubric)
+    if rubric is None:
+        return [Problem(item.path, _id_line(item, "rubric"), f"{prefix}.rubric",
+                        f"rubric {question.rubric!r} does not exist")]
+    problems = []
+    ids = {c.id for c in rubric.criteria}
+    for i, probe in enumerate(question.follow_ups):
+        if probe.criterion not in ids:
+            node, _ = _node_at(item.node, ("follow_ups", i, "criterion"))
+            problems.append(Problem(item.path, _line(node), f"{prefix}.follow_ups[{i}].criterion",
+                                    f"rubric {rubric.id!r} has no criterion {probe.criterion!r}"))
+    return problems

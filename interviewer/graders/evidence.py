@@ -1,0 +1,61 @@
+"""Evidence checks shared by every grader: is a quote really in the answer, and does it support its criterion?
+
+A level above 1 needs at least one verified, relevant quote; otherwise it is
+capped at 1 and the criterion says why. This is what keeps a grader (or an
+answer that tries to talk one into it) from inflating a score.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from ..models import Criterion, CriterionGrade, Evidence
+from ..text import content_words, matches_all, normalise
+
+MIN_QUOTE_WORDS = 3
+FUZZY_RATIO = 0.9
+CAP_LEVEL = 1
+
+
+def quote_in_answer(quote: str, answer: str) -> bool:
+    """True if the quote appears in the answer, ignoring case, punctuation and small slips."""
+    q, a = normalise(quote), normalise(answer)
+    if not q:
+        return False
+    if f" {q} " in f" {a} ":
+        return True
+    q_words, a_words = q.split(), a.split()
+    if len(q_words) < MIN_QUOTE_WORDS or len(q_words) > len(a_words):
+        return False
+    n = len(q_words)
+    for start in range(len(a_words) - n + 1):
+        matcher = SequenceMatcher(None, q, " ".join(a_words[start : start + n]), autojunk=False)
+        if matcher.quick_ratio() >= FUZZY_RATIO and matcher.ratio() >= FUZZY_RATIO:
+            return True
+    return False
+
+
+def quote_relevant(quote: str, criterion: Criterion) -> bool:
+    """A quote supports a criterion if it says something from one of its key points."""
+    norm = normalise(quote)
+    if any(matches_all(norm, point.keywords) for point in criterion.key_points):
+        return True
+    words = content_words(quote)
+    vocab = set().union(*(content_words(p.text) for p in criterion.key_points), content_words(criterion.description))
+    return len(words & vocab) >= 2
+
+
+def check(grade: CriterionGrade, criterion: Criterion, answer: str) -> CriterionGrade:
+    """Verify each quote and cap an unsupported level. Returns a new CriterionGrade."""
+    evidence = [
+        Evidence(quote=e.quote, verified=quote_in_answer(e.quote, answer), relevant=quote_relevant(e.quote, criterion))
+        for e in grade.evidence
+    ]
+    level, notes = grade.level, list(grade.notes)
+    if level > CAP_LEVEL and not any(e.verified and e.relevant for e in evidence):
+        notes.append(f"level {level} capped at {CAP_LEVEL}: no quote from the answer supports this criterion")
+        level = CAP_LEVEL
+    unverified = sum(not e.verified for e in evidence)
+    if unverified:
+        notes.append(f"{unverified} quote(s) not found in the answer")
+    return grade.model_copy(update={"evidence": evidence, "level": level, "notes": notes})

@@ -1,0 +1,107 @@
+"""The deterministic keyword grader: the offline fallback, and the grader the tests use.
+
+Per criterion, a key point counts as covered when all of its keyword groups
+match within one sentence of the answer (or two adjacent sentences). The level
+follows the share of key points covered, must-haves counting double; a missing
+must-have keeps the level below 4; each red flag said lowers it by one.
+"""
+
+from __future__ import annotations
+
+from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
+from ..text import Sentence, matches_all, sentences, windows
+from . import evidence
+from .base import Grader, register
+
+MAX_QUOTES = 3
+
+
+def _find(point: KeyPoint, wins: list[list[Sentence]]) -> str | None:
+    for win in wins:
+        if matches_all(" ".join(s.norm for s in win), point.keywords):
+            return " ".join(s.text for s in win)
+    return None
+
+
+def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total: int) -> int:
+    got = 2 * must_covered + nice_covered
+    possible = 2 * must_total + nice_total
+    share = got / possible if possible else 0.0
+    if got == 0:
+        return 0
+    if share >= 0.75 and must_covered == must_total:
+        return 4
+    if share >= 0.5:
+        return 3
+    if share >= 0.25:
+        return 2
+    return 1
+
+
+def grade_criterion(criterion: Criterion, wins: list[list[Sentence]]) -> CriterionGrade:
+    must = [(p, _find(p, wins)) for p in criterion.must_have]
+    nice = [(p, _find(p, wins)) for p in criterion.nice_to_have]
+    flags = [(p, _find(p, wins)) for p in criterion.red_flags]
+    level = level_for(sum(q is not None for _, q in must), len(must), sum(q is not None for _, q in nice), len(nice))
+    flagged = [p.text for p, q in flags if q is not None]
+    level = max(0, level - len(flagged))
+    quotes: list[str] = []
+    for _, q in must + nice:
+        if q is not None and q not in quotes:
+            quotes.append(q)
+    return CriterionGrade(
+        id=criterion.id,
+        name=criterion.name,
+        level=level,
+        weight=criterion.weight,
+        evidence=[Evidence(quote=q, verified=True) for q in quotes[:MAX_QUOTES]],
+        missed=[p.text for p, q in must if q is None],
+        missed_optional=[p.text for p, q in nice if q is None],
+        red_flags=flagged,
+    )
+
+
+def summarise(grades: list[CriterionGrade]) -> str:
+    ranked = sorted(grades, key=lambda g: (g.level, g.weight))
+    weakest = [g.name for g in ranked if g.level < 3][:2]
+    strongest = [g.name for g in reversed(ranked) if g.level >= 3][:2]
+    parts = []
+    if strongest:
+        parts.append("Strongest: " + ", ".join(strongest) + ".")
+    if weakest:
+        parts.append("Work on: " + ", ".join(weakest) + ".")
+    missed = sum(len(g.missed) for g in grades)
+    if missed:
+        parts.append(f"{missed} must-have point(s) missed.")
+    return " ".join(parts) or "No criterion could be assessed."
+
+
+def pick_follow_up(question: Question, grades: list[CriterionGrade]) -> str | None:
+    """The probe for the criterion with the most weighted room to improve."""
+    gaps = sorted((g for g in grades if g.level < 4), key=lambda g: (-g.weight * (4 - g.level), g.id))
+    for g in gaps:
+        for probe in question.follow_ups:
+            if probe.criterion == g.id:
+                return probe.question
+    for g in gaps:
+        if g.missed:
+            return f"You didn't mention this yet: {g.missed[0].rstrip('.')}. How would you handle it?"
+    return None
+
+
+@register
+class KeywordGrader(Grader):
+    name = "keyword"
+
+    def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+        wins = windows(sentences(answer))
+        grades = [evidence.check(grade_criterion(c, wins), c, answer) for c in rubric.criteria]
+        return Grade(
+            question_id=question.id,
+            rubric_id=rubric.id,
+            rubric_version=rubric.version,
+            grader=self.name,
+            criteria=grades,
+            summary=summarise(grades),
+            follow_up=pick_follow_up(question, grades),
+        )

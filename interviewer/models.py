@@ -1,0 +1,178 @@
+"""Pydantic models at every boundary: bank content, grades and provenance."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+
+Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)
+Difficulty = Literal["easy", "medium", "hard"]
+LEVELS = (0, 1, 2, 3, 4)
+LEVEL_LABELS = {0: "missing", 1: "weak", 2: "partial", 3: "good", 4: "excellent"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _no_blank(values: list[str]) -> list[str]:
+    if any(not v for v in values):
+        raise ValueError("must not contain empty strings")
+    return values
+
+
+class KeyPoint(Strict):
+    """One thing a good answer says, and the words people use to say it.
+
+    `keywords` is a list of groups: every group must match (AND), and any term
+    within a group matches it (OR: synonyms, abbreviations, spellings). A term
+    ending in `*` matches any word starting with it.
+    """
+
+    text: str = Field(min_length=1)
+    keywords: list[list[str]] = Field(min_length=1)
+
+    @field_validator("keywords")
+    @classmethod
+    def _groups_not_empty(cls, groups: list[list[str]]) -> list[list[str]]:
+        for group in groups:
+            if not group:
+                raise ValueError("keyword group is empty")
+            _no_blank(group)
+        return groups
+
+
+class Criterion(Strict):
+    id: str = Slug
+    name: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=100)
+    description: str = Field(min_length=1)
+    must_have: list[KeyPoint] = Field(min_length=1)
+    nice_to_have: list[KeyPoint] = []
+    red_flags: list[KeyPoint] = []
+    anchors: dict[Literal[0, 1, 2, 3, 4], str]
+
+    @field_validator("anchors")
+    @classmethod
+    def _all_levels(cls, anchors: dict[int, str]) -> dict[int, str]:
+        missing = [lvl for lvl in LEVELS if lvl not in anchors]
+        if missing:
+            raise ValueError(f"anchors for levels {missing} are missing (need 0-4)")
+        return anchors
+
+    @property
+    def key_points(self) -> list[KeyPoint]:
+        return [*self.must_have, *self.nice_to_have]
+
+
+class Rubric(Strict):
+    id: str = Slug
+    version: int = Field(ge=1)
+    title: str = ""
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_criteria(self) -> Rubric:
+        seen: set[str] = set()
+        for c in self.criteria:
+            if c.id in seen:
+                raise ValueError(f"duplicate criterion id {c.id!r}")
+            seen.add(c.id)
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+class Probe(Strict):
+    """A follow-up question aimed at one criterion, asked when it is weak."""
+
+    criterion: str = Slug
+    question: str = Field(min_length=1)
+
+
+class Question(Strict):
+    id: str = Slug
+    title: str = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    topic: str = Slug
+    difficulty: Difficulty
+    kind: Literal["scenario", "checklist"] = "scenario"
+    rubric: str = Slug
+    tags: list[str] = []
+    suggested_minutes: float = Field(default=3, gt=0, le=30)
+    model_answer: str = Field(min_length=1)
+    follow_ups: list[Probe] = []
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_not_blank(cls, tags: list[str]) -> list[str]:
+        return _no_blank(tags)
+
+
+class Evidence(Strict):
+    quote: str
+    verified: bool = False
+    relevant: bool = True
+
+
+class CriterionGrade(Strict):
+    id: str
+    name: str = ""
+    level: int = Field(ge=0, le=4)
+    weight: float = Field(gt=0)
+    evidence: list[Evidence] = []
+    missed: list[str] = []
+    missed_optional: list[str] = []
+    red_flags: list[str] = []
+    notes: list[str] = []
+
+
+class Provenance(Strict):
+    """Where a grade came from. Holds a server host, never a key."""
+
+    host: str | None = None
+    prompt_version: str | None = None
+    raw_output: str | None = None
+    latency_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+def compute_score(criteria: list[CriterionGrade]) -> int:
+    """The one place an overall 0-100 score is made: weighted mean of levels."""
+    total = sum(c.weight for c in criteria)
+    if not total:
+        return 0
+    return round(100 * sum(c.weight * c.level / 4 for c in criteria) / total)
+
+
+class Grade(Strict):
+    question_id: str
+    rubric_id: str
+    rubric_version: int
+    grader: str
+    model: str | None = None
+    fallback_reason: str | None = None
+    criteria: list[CriterionGrade]
+    summary: str = ""
+    follow_up: str | None = None
+    provenance: Provenance = Provenance()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_stored_score(cls, data: Any) -> Any:
+        # The score is always recomputed from levels, so a stored or
+        # model-supplied score can never override it.
+        if isinstance(data, dict) and "score" in data:
+            data = {k: v for k, v in data.items() if k != "score"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def score(self) -> int:
+        return compute_score(self.criteria)
