@@ -86,21 +86,28 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        msg = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        context = exc.context or ""
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            context += f" (line {exc.context_mark.line + 1})"
+        msg = " ".join(str(part) for part in (context, exc.problem) if part)
         return [], [Problem(shown, line, "yaml", msg or "invalid YAML")]
     except (yaml.YAMLError, RecursionError) as exc:
         return [], [Problem(shown, 1, "yaml", f"invalid YAML: {type(exc).__name__}")]
     finally:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return [], [Problem(shown, _line(node), section, "top level must be a mapping with a 'questions' or 'rubrics' list")]
+        return [], [
+            Problem(shown, _line(node), section, "top level must be a mapping with a 'questions' or 'rubrics' list")
+        ]
     keys = [str(k.value) for k, _ in node.value]
     section = next((k for k in keys if k in SECTIONS), section)
     problems = dupes
     items_node = None
     for key_node, value_node in node.value:
         if key_node.value != section:
-            problems.append(Problem(shown, _line(key_node), key_node.value, f"unknown top-level field (expected '{section}')"))
+            problems.append(
+                Problem(shown, _line(key_node), key_node.value, f"unknown top-level field (expected '{section}')")
+            )
         else:
             items_node = value_node
     if items_node is None:
@@ -109,7 +116,9 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
     if not isinstance(items_node, yaml.SequenceNode):
         problems.append(Problem(shown, _line(items_node), section, "must be a list"))
         return [], problems
-    items = [_Item(d, n, shown, i, section) for i, (d, n) in enumerate(zip(data[section], items_node.value, strict=True))]
+    items = [
+        _Item(d, n, shown, i, section) for i, (d, n) in enumerate(zip(data[section], items_node.value, strict=True))
+    ]
     return items, problems
 
 
@@ -219,8 +228,13 @@ def load_paths(paths: Iterable[Path]) -> Bank:
             if isinstance(obj, Rubric):
                 if obj.id in bank.rubrics:
                     bank.problems.append(
-                        Problem(item.path, _id_line(item), f"rubrics[{item.index}].id",
-                                f"duplicate rubric id {obj.id!r} (first defined at {rubric_lines[obj.id]})"))
+                        Problem(
+                            item.path,
+                            _id_line(item),
+                            f"rubrics[{item.index}].id",
+                            f"duplicate rubric id {obj.id!r} (first defined at {rubric_lines[obj.id]})",
+                        )
+                    )
                     continue
                 bank.rubrics[obj.id] = obj
                 rubric_lines[obj.id] = where
@@ -243,17 +257,32 @@ def _id_line(item: _Item, key: str = "id") -> int:
 def _check_question(question: Question, item: _Item, bank: Bank, seen: dict[str, str]) -> list[Problem]:
     prefix = f"questions[{item.index}]"
     if question.id in seen:
-        return [Problem(item.path, _id_line(item), f"{prefix}.id",
-                        f"duplicate question id {question.id!r} (first defined at {seen[question.id]})")]
+        return [
+            Problem(
+                item.path,
+                _id_line(item),
+                f"{prefix}.id",
+                f"duplicate question id {question.id!r} (first defined at {seen[question.id]})",
+            )
+        ]
     rubric = bank.rubrics.get(question.rubric)
     if rubric is None:
-        return [Problem(item.path, _id_line(item, "rubric"), f"{prefix}.rubric",
-                        f"rubric {question.rubric!r} does not exist")]
+        return [
+            Problem(
+                item.path, _id_line(item, "rubric"), f"{prefix}.rubric", f"rubric {question.rubric!r} does not exist"
+            )
+        ]
     problems = []
     ids = {c.id for c in rubric.criteria}
     for i, probe in enumerate(question.follow_ups):
         if probe.criterion not in ids:
             node, _ = _node_at(item.node, ("follow_ups", i, "criterion"))
-            problems.append(Problem(item.path, _line(node), f"{prefix}.follow_ups[{i}].criterion",
-                                    f"rubric {rubric.id!r} has no criterion {probe.criterion!r}"))
+            problems.append(
+                Problem(
+                    item.path,
+                    _line(node),
+                    f"{prefix}.follow_ups[{i}].criterion",
+                    f"rubric {rubric.id!r} has no criterion {probe.criterion!r}",
+                )
+            )
     return problems

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)
 Difficulty = Literal["easy", "medium", "hard"]
@@ -22,6 +22,15 @@ def _no_blank(values: list[str]) -> list[str]:
     return values
 
 
+def _keyword_group(group: list[str]) -> list[str]:
+    if not group:
+        raise ValueError("keyword group is empty")
+    return _no_blank(group)
+
+
+KeywordGroup = Annotated[list[str], AfterValidator(_keyword_group)]
+
+
 class KeyPoint(Strict):
     """One thing a good answer says, and the words people use to say it.
 
@@ -31,16 +40,7 @@ class KeyPoint(Strict):
     """
 
     text: str = Field(min_length=1)
-    keywords: list[list[str]] = Field(min_length=1)
-
-    @field_validator("keywords")
-    @classmethod
-    def _groups_not_empty(cls, groups: list[list[str]]) -> list[list[str]]:
-        for group in groups:
-            if not group:
-                raise ValueError("keyword group is empty")
-            _no_blank(group)
-        return groups
+    keywords: list[KeywordGroup] = Field(min_length=1)
 
 
 class Criterion(Strict):
@@ -176,3 +176,24 @@ class Grade(Strict):
     @property
     def score(self) -> int:
         return compute_score(self.criteria)
+
+
+class Attempt(Strict):
+    """One saved answer and, once graded, its latest grade."""
+
+    id: int
+    profile: str
+    session_id: int | None = None
+    question_id: str
+    topic: str | None = None
+    rubric_id: str | None = None
+    rubric_version: int | None = None
+    answer: str
+    source: str | None = None
+    status: Literal["pending", "graded", "failed"]
+    error: str | None = None
+    created_at: str
+    time_taken_s: float | None = None
+    score: int | None = None
+    grader: str | None = None
+    grade: Grade | None = None

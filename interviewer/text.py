@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 # Keep characters that carry meaning in deployment talk ("5%", "c++", "c#");
 # everything else (hyphens, slashes, dots) becomes a space, so "blue-green",
@@ -64,7 +65,7 @@ def sentences(answer: str) -> list[Sentence]:
 def windows(sents: list[Sentence]) -> list[list[Sentence]]:
     """Single sentences first, then adjacent pairs: spoken answers often split one idea in two."""
     singles = [[s] for s in sents]
-    pairs = [[a, b] for a, b in zip(sents, sents[1:])]
+    pairs = [[a, b] for a, b in pairwise(sents)]
     return singles + pairs
 
 

@@ -1,0 +1,11 @@
+"""Streamlit entry point: page registration only. Run with `make run`."""
+
+import streamlit as st
+
+st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="centered")
+
+pages = [
+    st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),
+    st.Page("interviewer/ui/pages/history.py", title="History", icon="🗂️"),
+]
+st.navigation(pages).run()

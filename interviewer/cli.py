@@ -1,0 +1,185 @@
+"""`python -m interviewer` / `interviewer`: validate, list, grade and history from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import bank as bank_mod
+from .config import load_settings
+from .graders import GradingError, UnknownGraderError, get_grader
+from .interview import AnswerError, clean_answer, find_question, grade_with_fallback, submit
+from .models import LEVEL_LABELS, Grade
+from .store import Store
+
+
+class CliError(Exception):
+    """One clear line for the user; exit status 1."""
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def grade_json(grade: Grade) -> dict[str, Any]:
+    """The stable Grade JSON contract (see DESIGN.md); keys are only ever added."""
+    return grade.model_dump(mode="json", exclude={"provenance"}) | {
+        "provenance": grade.provenance.model_dump(mode="json", exclude={"raw_output"}),
+    }
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {missing[0]}")
+    bank = bank_mod.load_paths(paths) if paths else bank_mod.load_bank()
+    for problem in bank.problems:
+        print(problem)
+    if bank.problems:
+        print(f"{len(bank.problems)} problem(s) in {len(bank.broken_files)} file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {len(bank.questions)} questions, {len(bank.rubrics)} rubrics", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    bank = bank_mod.load_bank()
+    questions = sorted(bank.questions.values(), key=lambda q: (q.topic, q.id))
+    if args.topic:
+        questions = [q for q in questions if q.topic == args.topic]
+        if not questions:
+            raise CliError(f"no questions for topic {args.topic!r}; topics: {', '.join(bank.topics())}")
+    if args.json:
+        _print_json(
+            [
+                q.model_dump(
+                    include={"id", "title", "topic", "difficulty", "kind", "rubric", "suggested_minutes", "tags"}
+                )
+                for q in questions
+            ]
+        )
+        return 0
+    for q in questions:
+        print(f"{q.id:40} {q.topic:22} {q.difficulty:7} {q.title}")
+    return 0
+
+
+def _read_answer(args: argparse.Namespace) -> str:
+    if args.answer_file == "-" or args.stdin:
+        return sys.stdin.read()
+    if args.answer_file:
+        try:
+            return Path(args.answer_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read answer file {args.answer_file}: {exc.strerror or exc}") from None
+    return args.answer or ""
+
+
+def _print_grade(grade: Grade) -> None:
+    print(f"Score: {grade.score}/100  (grader: {grade.grader}{', model: ' + grade.model if grade.model else ''})")
+    if grade.fallback_reason:
+        print(f"Note: graded by the fallback grader because {grade.fallback_reason}")
+    for c in grade.criteria:
+        print(f"\n[{c.level}/4 {LEVEL_LABELS[c.level]}] {c.name or c.id} (weight {c.weight:g})")
+        for e in c.evidence:
+            print(f'  + "{e.quote}"' + ("" if e.verified else "  (not found in the answer)"))
+        for m in c.missed:
+            print(f"  - missed: {m}")
+        for f in c.red_flags:
+            print(f"  ! red flag: {f}")
+        for n in c.notes:
+            print(f"  * {n}")
+    if grade.summary:
+        print(f"\n{grade.summary}")
+    if grade.follow_up:
+        print(f"\nFollow-up: {grade.follow_up}")
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    bank = bank_mod.load_bank()
+    question, rubric = find_question(bank, args.question_id)
+    answer = clean_answer(_read_answer(args))
+    grader = get_grader(args.grader or settings.grader_name())
+    if args.save:
+        store = Store.open(settings.db_path)
+        result = submit(store, grader, question, rubric, answer, profile=args.profile or settings.profile)
+        if result.grade is None:
+            raise CliError(f"answer saved as attempt {result.attempt_id}, but grading failed: {result.error}")
+        grade = result.grade
+    else:
+        grade = grade_with_fallback(grader, question, rubric, answer)
+    if args.json:
+        _print_json(grade_json(grade))
+    else:
+        _print_grade(grade)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = Store.open(settings.db_path)
+    attempts = store.attempts(args.profile or settings.profile, limit=args.limit)
+    if args.json:
+        _print_json(
+            [
+                a.model_dump(mode="json", exclude={"grade"}) | {"grade": grade_json(a.grade) if a.grade else None}
+                for a in attempts
+            ]
+        )
+        return 0
+    if not attempts:
+        print("No attempts yet.")
+    for a in attempts:
+        score = f"{a.score:3d}" if a.score is not None else "  -"
+        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {score}  {a.status:7} {a.question_id}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interviewer", description="Mock-interview coach for ML deployment.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check questions and rubrics; exit 1 on any problem")
+    p.add_argument("paths", nargs="*", help="files or folders to check (default: the built-in bank)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("list", help="list the question bank")
+    p.add_argument("--topic")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("grade", help="grade one answer")
+    p.add_argument("question_id")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--answer", help="the answer text")
+    src.add_argument("--answer-file", help="read the answer from a file ('-' for stdin)")
+    src.add_argument("-", dest="stdin", action="store_true", help="read the answer from stdin")
+    p.add_argument("--grader", help="keyword, llm, ... (default: INTERVIEWER_GRADER or auto)")
+    p.add_argument("--save", action="store_true", help="save the attempt and grade to history")
+    p.add_argument("--profile")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("history", help="show saved attempts, newest first")
+    p.add_argument("--profile")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CliError, AnswerError, bank_mod.BankError, UnknownGraderError, GradingError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

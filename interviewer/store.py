@@ -1,0 +1,260 @@
+"""SQLite history through sqlite-utils. Schema changes happen only through migrations below."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .models import Attempt, Grade, Question, Rubric
+
+migrations = Migrations("interviewer")
+DEFAULT_PROFILE = "default"
+BUSY_TIMEOUT_S = 30
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["profiles"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name", "created_at"})
+    db["profiles"].create_index(["name"], unique=True)
+    db["sessions"].create(
+        {"id": int, "profile_id": int, "mode": str, "started_at": str, "ended_at": str},
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"profile_id", "mode", "started_at"},
+    )
+    db["attempts"].create(
+        {
+            "id": int,
+            "profile_id": int,
+            "session_id": int,
+            "question_id": str,
+            "topic": str,
+            "rubric_id": str,
+            "rubric_version": int,
+            "answer": str,
+            "source": str,
+            "status": str,
+            "error": str,
+            "created_at": str,
+            "graded_at": str,
+        },
+        pk="id",
+        foreign_keys=[("profile_id", "profiles", "id"), ("session_id", "sessions", "id")],
+        not_null={"profile_id", "question_id", "answer", "status", "created_at"},
+    )
+    db["grades"].create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "grader": str,
+            "model": str,
+            "score": int,
+            "fallback_reason": str,
+            "summary": str,
+            "follow_up": str,
+            "host": str,
+            "prompt_version": str,
+            "rubric_version": int,
+            "raw_output": str,
+            "latency_ms": float,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+            "grade_json": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id")],
+        not_null={"attempt_id", "grader", "score", "grade_json", "created_at"},
+    )
+    db["criterion_grades"].create(
+        {
+            "id": int,
+            "grade_id": int,
+            "criterion_id": str,
+            "name": str,
+            "level": int,
+            "weight": float,
+            "evidence": str,
+            "missed": str,
+            "red_flags": str,
+        },
+        pk="id",
+        foreign_keys=[("grade_id", "grades", "id")],
+        not_null={"grade_id", "criterion_id", "level", "weight"},
+    )
+
+
+@migrations()
+def m002_timing_and_indexes(db: Database) -> None:
+    # Timed answers (mock interviews) record how long the candidate took.
+    db["attempts"].add_column("time_taken_s", float)
+    db["attempts"].create_index(["profile_id", "created_at"])
+    db["attempts"].create_index(["question_id"])
+    db["grades"].create_index(["attempt_id"])
+    db["criterion_grades"].create_index(["grade_id"])
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("interviewer", appauthor=False)) / "history.db"
+
+
+def connect(path: str | Path | None = None, *, apply: bool = True) -> Database:
+    """Open (creating if missing) and migrate a history database. `":memory:"` for tests."""
+    if str(path) == ":memory:":
+        db = Database(memory=True)
+    else:
+        path = Path(path) if path else default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False))
+        db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    if apply:
+        migrations.apply(db)
+    return db
+
+
+class Store:
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Store:
+        return cls(connect(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def profile_id(self, name: str = DEFAULT_PROFILE) -> int:
+        name = name.strip() or DEFAULT_PROFILE
+        rows = list(self.db["profiles"].rows_where("name = ?", [name], limit=1))
+        if rows:
+            return rows[0]["id"]
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", [name, now()])
+        return next(self.db["profiles"].rows_where("name = ?", [name]))["id"]
+
+    def start_session(self, mode: str, profile: str = DEFAULT_PROFILE) -> int:
+        with self.db.atomic():
+            table = self.db["sessions"].insert(
+                {"profile_id": self.profile_id(profile), "mode": mode, "started_at": now()}
+            )
+        return table.last_pk
+
+    def save_attempt(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        *,
+        profile: str = DEFAULT_PROFILE,
+        session_id: int | None = None,
+        source: str = "typed",
+        time_taken_s: float | None = None,
+    ) -> int:
+        """Save the answer before it is graded, so a failing grader never loses it."""
+        row = {
+            "profile_id": self.profile_id(profile),
+            "session_id": session_id,
+            "question_id": question.id,
+            "topic": question.topic,
+            "rubric_id": rubric.id,
+            "rubric_version": rubric.version,
+            "answer": answer,
+            "source": source,
+            "status": "pending",
+            "created_at": now(),
+            "time_taken_s": time_taken_s,
+        }
+        with self.db.atomic():
+            return self.db["attempts"].insert(row).last_pk
+
+    def save_grade(self, attempt_id: int, grade: Grade) -> int:
+        p = grade.provenance
+        with self.db.atomic():
+            grade_id = (
+                self.db["grades"]
+                .insert(
+                    {
+                        "attempt_id": attempt_id,
+                        "grader": grade.grader,
+                        "model": grade.model,
+                        "score": grade.score,
+                        "fallback_reason": grade.fallback_reason,
+                        "summary": grade.summary,
+                        "follow_up": grade.follow_up,
+                        "host": p.host,
+                        "prompt_version": p.prompt_version,
+                        "rubric_version": grade.rubric_version,
+                        "raw_output": p.raw_output,
+                        "latency_ms": p.latency_ms,
+                        "prompt_tokens": p.prompt_tokens,
+                        "completion_tokens": p.completion_tokens,
+                        "grade_json": grade.model_dump_json(),
+                        "created_at": now(),
+                    }
+                )
+                .last_pk
+            )
+            self.db["criterion_grades"].insert_all(
+                {
+                    "grade_id": grade_id,
+                    "criterion_id": c.id,
+                    "name": c.name,
+                    "level": c.level,
+                    "weight": c.weight,
+                    "evidence": json.dumps([e.model_dump() for e in c.evidence]),
+                    "missed": json.dumps(c.missed),
+                    "red_flags": json.dumps(c.red_flags),
+                }
+                for c in grade.criteria
+            )
+            self.db["attempts"].update(attempt_id, {"status": "graded", "error": None, "graded_at": now()})
+        return grade_id
+
+    def mark_failed(self, attempt_id: int, error: str) -> None:
+        with self.db.atomic():
+            self.db["attempts"].update(attempt_id, {"status": "failed", "error": error[:2000]})
+
+    _ATTEMPTS_SQL = """
+        SELECT a.id, p.name AS profile, a.session_id, a.question_id, a.topic, a.rubric_id, a.rubric_version,
+               a.answer, a.source, a.status, a.error, a.created_at, a.time_taken_s,
+               g.score, g.grader, g.grade_json
+        FROM attempts a
+        JOIN profiles p ON p.id = a.profile_id
+        LEFT JOIN grades g ON g.id = (SELECT max(id) FROM grades WHERE attempt_id = a.id)
+    """
+
+    def attempts(
+        self, profile: str = DEFAULT_PROFILE, *, limit: int = 50, offset: int = 0, question_id: str | None = None
+    ) -> list[Attempt]:
+        where, params = ["p.name = ?"], [profile]
+        if question_id:
+            where.append("a.question_id = ?")
+            params.append(question_id)
+        sql = f"{self._ATTEMPTS_SQL} WHERE {' AND '.join(where)} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?"
+        return [self._attempt(row) for row in self.db.query(sql, [*params, limit, offset])]
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        rows = list(self.db.query(f"{self._ATTEMPTS_SQL} WHERE a.id = ?", [attempt_id]))
+        return self._attempt(rows[0]) if rows else None
+
+    def count_attempts(self, profile: str = DEFAULT_PROFILE) -> int:
+        sql = "SELECT count(*) AS n FROM attempts a JOIN profiles p ON p.id = a.profile_id WHERE p.name = ?"
+        return next(self.db.query(sql, [profile]))["n"]
+
+    @staticmethod
+    def _attempt(row: dict) -> Attempt:
+        grade_json = row.pop("grade_json")
+        row["grade"] = Grade.model_validate_json(grade_json) if grade_json else None
+        return Attempt.model_validate(row)

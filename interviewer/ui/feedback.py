@@ -1,0 +1,56 @@
+"""Rendering of a grade. Answer text and model output are escaped: they are data, never markup."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ..models import LEVEL_LABELS, Grade, Question
+
+LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so text from an answer or a model renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def score_colour(score: int) -> str:
+    return "green" if score >= 70 else "orange" if score >= 40 else "red"
+
+
+def render_grade(grade: Grade, question: Question | None = None) -> None:
+    cols = st.columns([1, 3])
+    cols[0].metric("Score", f"{grade.score}/100")
+    who = f"Graded by **{grade.grader}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
+    cols[1].markdown(who + f" · rubric v{grade.rubric_version}")
+    if grade.summary:
+        cols[1].markdown(md_escape(grade.summary))
+    if grade.fallback_reason:
+        st.warning(f"The fallback grader produced this feedback because {grade.fallback_reason}", icon="⚠️")
+    for c in grade.criteria:
+        render_criterion(c)
+    if grade.follow_up:
+        st.info(f"**Follow-up:** {md_escape(grade.follow_up)}")
+    if question is not None:
+        with st.expander("Model answer"):
+            st.markdown(question.model_answer)
+
+
+def render_criterion(c) -> None:
+    label = f":{LEVEL_COLOURS[c.level]}-badge[{c.level}/4 {LEVEL_LABELS[c.level]}]"
+    with st.container(border=True):
+        st.markdown(f"{label} **{md_escape(c.name or c.id)}** · weight {c.weight:g}")
+        for e in c.evidence:
+            mark = "" if e.verified else " *(not found in your answer)*"
+            st.markdown(f"> {md_escape(e.quote)}{mark}")
+        for m in c.missed:
+            st.markdown(f"- :red[missed:] {md_escape(m)}")
+        for m in c.missed_optional:
+            st.markdown(f"- :gray[could add:] {md_escape(m)}")
+        for f in c.red_flags:
+            st.markdown(f"- :red[red flag:] {md_escape(f)}")
+        for n in c.notes:
+            st.caption(n)

@@ -1,0 +1,3 @@
+from interviewer.ui.history import render
+
+render()

@@ -1,0 +1,3 @@
+from interviewer.ui.practice import render
+
+render()

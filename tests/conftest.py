@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from interviewer.config import ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    """No test sees the developer's settings, keys or history database."""
+    for var in [*ENV.values(), "OPENAI_API_KEY"]:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "history.db"))
+    return tmp_path
+
+
+RUBRIC = """\
+rubrics:
+  - id: r1
+    version: 1
+    criteria:
+      - id: strategy
+        name: Release strategy
+        weight: 2
+        description: Explains how the canary works.
+        must_have:
+          - text: Sends a small share of traffic to the new model
+            keywords:
+              - [canary]
+              - [small share, "5%", small percent*]
+        anchors: {0: none, 1: weak, 2: partial, 3: good, 4: excellent}
+"""
+
+QUESTION = """\
+questions:
+  - id: q1
+    title: A question
+    prompt: How would you release it?
+    topic: release-strategies
+    difficulty: easy
+    rubric: r1
+    model_answer: A canary with a small share of traffic.
+"""
+
+
+@pytest.fixture
+def write_bank(tmp_path):
+    """Write a small bank (question and rubric YAML text) into tmp_path; returns the root."""
+
+    def write(questions: str = QUESTION, rubrics: str = RUBRIC, name: str = "bank") -> Path:
+        root = tmp_path / name
+        (root / "questions").mkdir(parents=True)
+        (root / "rubrics").mkdir(parents=True)
+        (root / "questions" / "q.yaml").write_text(textwrap.dedent(questions))
+        (root / "rubrics" / "r.yaml").write_text(textwrap.dedent(rubrics))
+        return root
+
+    return write
