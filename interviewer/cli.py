@@ -104,7 +104,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     bank = bank_mod.load_bank()
     question, rubric = find_question(bank, args.question_id)
     answer = clean_answer(_read_answer(args))
-    grader = get_grader(args.grader or settings.grader_name())
+    grader = get_grader(args.grader or settings.grader_name(), settings=settings)
     if args.save:
         store = Store.open(settings.db_path)
         result = submit(store, grader, question, rubric, answer, profile=args.profile or settings.profile)

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 ENV = {
     "grader": "INTERVIEWER_GRADER",
     "llm_base_url": "INTERVIEWER_LLM_BASE_URL",
     "llm_model": "INTERVIEWER_LLM_MODEL",
     "llm_api_key": "INTERVIEWER_LLM_API_KEY",
+    "llm_timeout": "INTERVIEWER_LLM_TIMEOUT",
     "db_path": "INTERVIEWER_DB",
     "stt_model": "INTERVIEWER_STT_MODEL",
     "profile": "INTERVIEWER_PROFILE",
@@ -28,6 +29,7 @@ class Settings(BaseModel):
     llm_model: str | None = None
     # Read from the environment only; SecretStr keeps it out of reprs, logs and dumps.
     llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=60, gt=0, le=600)
     db_path: Path | None = None
     stt_model: str | None = None
     profile: str = "default"

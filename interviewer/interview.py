@@ -49,7 +49,10 @@ def grade_with_fallback(grader: Grader, question: Question, rubric: Rubric, answ
             raise
         log.warning("grader %s failed, using keyword fallback: %s", grader.name, exc)
         fallback = get_grader("keyword").grade(question, rubric, answer)
-        return fallback.model_copy(update={"fallback_reason": f"{grader.name} grader failed: {exc}"})
+        provenance = fallback.provenance.model_copy(update={"raw_output": exc.raw_output})
+        return fallback.model_copy(
+            update={"fallback_reason": f"{grader.name} grader failed: {exc}", "provenance": provenance}
+        )
 
 
 @dataclass

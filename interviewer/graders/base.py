@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
+from ..config import Settings
 from ..models import Grade, Question, Rubric
 
 ENTRY_POINT_GROUP = "interviewer.graders"
@@ -13,6 +14,10 @@ ENTRY_POINT_GROUP = "interviewer.graders"
 
 class GradingError(Exception):
     """A grader could not produce a grade. The message is safe to show a user."""
+
+    def __init__(self, message: str, *, raw_output: str | None = None):
+        super().__init__(message)
+        self.raw_output = raw_output
 
 
 class UnknownGraderError(KeyError):
@@ -23,6 +28,9 @@ class UnknownGraderError(KeyError):
 class Grader(ABC):
     name: ClassVar[str]
     needs_server: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings
 
     @abstractmethod
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
@@ -38,7 +46,7 @@ def register(cls: type[Grader]) -> type[Grader]:
 
 
 def _discover() -> None:
-    from . import keyword  # noqa: F401  (registers the built-in graders)
+    from . import keyword, llm  # noqa: F401  (registers the built-in graders)
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name not in _REGISTRY:

@@ -47,7 +47,8 @@ def store() -> Store:
 
 
 def grader() -> Grader:
-    return get_grader(settings().grader_name())
+    current = settings()
+    return get_grader(current.grader_name(), settings=current)
 
 
 def bank_warning(b: Bank) -> None:
