@@ -7,5 +7,6 @@ st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="center
 pages = [
     st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),
     st.Page("interviewer/ui/pages/history.py", title="History", icon="🗂️"),
+    st.Page("interviewer/ui/pages/settings.py", title="Settings", icon="⚙️"),
 ]
 st.navigation(pages).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -47,10 +48,54 @@ class Settings(BaseModel):
         return "llm" if self.llm_configured and "llm" in available() else "keyword"
 
 
-def load_settings(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
-    """Secrets first, then environment variables on top; blank values count as unset."""
+# Saved from the Settings page. Never the API key: that stays in the environment or in memory.
+SAVED_FIELDS = ("grader", "llm_base_url", "llm_model", "llm_timeout", "profile", "stt_model")
+
+
+def settings_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    values: dict[str, Any] = {}
+    if env.get("INTERVIEWER_SETTINGS"):
+        return Path(env["INTERVIEWER_SETTINGS"])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("interviewer", appauthor=False)) / "settings.json"
+
+
+def read_saved(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a missing or damaged file means defaults, never a crash
+    return {k: v for k, v in data.items() if k in SAVED_FIELDS} if isinstance(data, dict) else {}
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.model_dump(mode="json", include=set(SAVED_FIELDS), exclude_none=True)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def pinned_by_env(env: Mapping[str, str] | None = None) -> set[str]:
+    """Fields the environment sets; they win over anything saved."""
+    env = os.environ if env is None else env
+    return {field for field, var in ENV.items() if str(env.get(var, "")).strip()}
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    saved: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Saved settings, then secrets, then environment variables on top; blank values count as unset.
+
+    With no `env` given, the real environment and the saved settings file are used.
+    """
+    if env is None:
+        env = os.environ
+        saved = read_saved(settings_path(env)) if saved is None else saved
+    values: dict[str, Any] = {k: v for k, v in (saved or {}).items() if v not in (None, "")}
     for field, var in ENV.items():
         for source in (secrets or {}, env):
             value = source.get(var)

@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path):
     """No test sees the developer's settings, keys or history database."""
-    for var in [*ENV.values(), "OPENAI_API_KEY"]:
+    for var in [*ENV.values(), "OPENAI_API_KEY", "INTERVIEWER_SETTINGS"]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "history.db"))
+    monkeypatch.setenv("INTERVIEWER_SETTINGS", str(tmp_path / "settings.json"))
     return tmp_path
 
 

@@ -96,3 +96,49 @@ def test_broken_bank_file_is_named_and_the_rest_loads(app, monkeypatch, write_ba
     assert not at.exception
     assert "broken.yaml" in at.warning[0].value
     assert at.selectbox(key="practice_question").options == ["A question  (easy)"]
+
+
+SETTINGS = "interviewer/ui/pages/settings.py"
+
+
+def test_settings_test_connection_and_save_without_key(app, isolated_env):
+    import json
+
+    from .fake_llm import FakeLLMServer
+
+    with FakeLLMServer(models=("smollm2", "qwen")) as fake:
+        at = app.switch_page(SETTINGS).run()
+        at.selectbox(key="settings_preset").set_value("Ollama").run()
+        assert at.text_input(key="settings_base_url").value == "http://localhost:11434/v1"
+        at.text_input(key="settings_base_url").input(fake.base_url).run()
+        at.text_input(key="settings_api_key").input("sk-never-saved").run()
+        at.button(key="settings_test").click().run()
+        assert not at.exception
+        assert at.success[0].value.endswith("2 model(s): qwen, smollm2")
+        at.radio(key="settings_grader").set_value("llm").run()
+        at.button(key="settings_save").click().run()
+    saved = json.loads((isolated_env / "settings.json").read_text())
+    assert saved == {"grader": "llm", "llm_base_url": fake.base_url, "llm_timeout": 60.0, "profile": "default"}
+    assert "sk-never-saved" not in (isolated_env / "settings.json").read_text()
+
+
+def test_settings_connection_failure_in_plain_words(app):
+    at = app.switch_page(SETTINGS).run()
+    at.text_input(key="settings_base_url").input("http://127.0.0.1:9/v1").run()
+    at.button(key="settings_test").click().run()
+    assert at.error[0].value == "Connection failed: cannot connect to 127.0.0.1:9 (is the server running?)"
+
+
+def test_llm_failure_shows_fallback_in_feedback(app, monkeypatch):
+    from .fake_llm import FakeLLMServer
+
+    with FakeLLMServer() as fake:
+        fake.enqueue(*[("status", 503)] * 3)
+        monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "2")
+        at = choose(app)
+        at.text_area(key=f"answer_{QID}").input("A canary with 5% of traffic, then ramp up.")
+        at.button(key="submit").click().run()
+    assert not at.exception
+    assert "llm grader failed" in at.warning[-1].value and "HTTP 503" in at.warning[-1].value
+    assert any("Graded by **keyword**" in m.value for m in at.markdown)

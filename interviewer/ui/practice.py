@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..interview import AnswerError, clean_answer, submit
+from ..interview import AnswerError, clean_answer
 from ..models import Question
 from . import state
 from .feedback import render_grade
@@ -59,10 +59,7 @@ def render() -> None:
         except AnswerError as exc:
             st.warning(str(exc))
         else:
-            settings = state.settings()
-            grader = state.grader()
-            with st.spinner(f"Grading with the {grader.name} grader..."):
-                result = submit(state.store(), grader, question, rubric, text, profile=settings.profile)
+            result = state.submit_with_progress(question, rubric, text)
             st.session_state["practice_result"] = {"question": question.id, "attempt": result.attempt_id}
             if result.error:
                 st.error(f"Your answer is saved (attempt #{result.attempt_id}), but grading failed: {result.error}")

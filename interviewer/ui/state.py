@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
+from pydantic import SecretStr
 
 from ..bank import DEFAULT_ROOT, Bank, load_bank
 from ..config import Settings, load_settings
-from ..graders import Grader, get_grader
+from ..graders import get_grader
+from ..interview import Submission, submit
+from ..models import Question, Rubric
 from ..store import Store
 
 
@@ -19,8 +24,15 @@ def _secrets() -> dict:
         return {}
 
 
+API_KEY = "settings_api_key"  # session memory only: never saved to disk, the database or logs
+
+
 def settings() -> Settings:
-    return load_settings(secrets=_secrets())
+    current = load_settings(secrets=_secrets())
+    typed_key = st.session_state.get(API_KEY)
+    if typed_key:
+        current = current.model_copy(update={"llm_api_key": SecretStr(typed_key)})
+    return current
 
 
 def _bank_signature(root: Path) -> tuple:
@@ -46,11 +58,6 @@ def store() -> Store:
     return st.session_state["_store"]
 
 
-def grader() -> Grader:
-    current = settings()
-    return get_grader(current.grader_name(), settings=current)
-
-
 def bank_warning(b: Bank) -> None:
     if not b.problems:
         return
@@ -62,3 +69,23 @@ def bank_warning(b: Bank) -> None:
     )
     with st.expander("Problems"):
         st.code("\n".join(str(p) for p in b.problems), language=None)
+
+
+def submit_with_progress(question: Question, rubric: Rubric, answer: str, **kwargs) -> Submission:
+    """Save and grade in a worker thread while a status box counts the seconds."""
+    current = settings()
+    grader = get_grader(current.grader_name(), settings=current)
+    where = f" ({grader.settings.llm_model or 'server default'})" if grader.needs_server else ""
+    with (
+        st.status(f"Grading with the {grader.name} grader{where}...", expanded=False) as status,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        started = time.monotonic()
+        future = pool.submit(submit, store(), grader, question, rubric, answer, profile=current.profile, **kwargs)
+        while not future.done():
+            time.sleep(0.2)
+            status.update(label=f"Grading with the {grader.name} grader{where}... {time.monotonic() - started:.0f} s")
+        result = future.result()
+        label = f"Graded in {time.monotonic() - started:.1f} s" if result.grade else "Grading failed"
+        status.update(label=label, state="complete" if result.grade else "error")
+    return result

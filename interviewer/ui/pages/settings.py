@@ -1,0 +1,3 @@
+from interviewer.ui.settings import render
+
+render()

@@ -1,0 +1,97 @@
+"""Settings page: choose the grader, point it at a server, test the connection, save."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..config import ENV, Settings, pinned_by_env, save_settings
+from ..graders import GradingError, available
+from ..graders.llm import PRESETS, host_of, list_models
+from . import state
+
+CUSTOM = "Custom"
+
+
+def _apply_preset() -> None:
+    preset = st.session_state["settings_preset"]
+    if preset in PRESETS:
+        st.session_state["settings_base_url"] = PRESETS[preset]
+
+
+def render() -> None:
+    st.title("Settings")
+    current = state.settings()
+    pinned = pinned_by_env()
+    for field, value in [
+        ("settings_base_url", current.llm_base_url or ""),
+        ("settings_model", current.llm_model or ""),
+    ]:
+        st.session_state.setdefault(field, value)
+
+    graders = ["auto", *available()]
+    st.radio(
+        "Grader",
+        graders,
+        index=graders.index(current.grader) if current.grader in graders else 0,
+        key="settings_grader",
+        horizontal=True,
+        disabled="grader" in pinned,
+        help="auto uses the LLM grader when a server is configured, and the offline keyword grader otherwise.",
+    )
+    st.caption(f"Grading now with: **{current.grader_name()}**")
+
+    st.subheader("LLM server")
+    st.selectbox(
+        "Preset",
+        [CUSTOM, *PRESETS],
+        key="settings_preset",
+        on_change=_apply_preset,
+        help="Fills in the usual base URL for each kind of server.",
+    )
+    st.text_input(
+        "Base URL", key="settings_base_url", disabled="llm_base_url" in pinned, placeholder="http://localhost:11434/v1"
+    )
+    st.text_input(
+        "Model", key="settings_model", disabled="llm_model" in pinned, placeholder="empty: the server's first model"
+    )
+    st.number_input(
+        "Timeout (seconds)",
+        min_value=1.0,
+        max_value=600.0,
+        value=float(current.llm_timeout),
+        key="settings_timeout",
+        disabled="llm_timeout" in pinned,
+    )
+    st.text_input(
+        "API key",
+        type="password",
+        key=state.API_KEY,
+        help="Kept in memory for this browser session only, never saved. "
+        f"To avoid typing it, set {ENV['llm_api_key']} (or OPENAI_API_KEY) before `make run`.",
+    )
+    if pinned:
+        st.caption(
+            "Set by environment variables (they win over saved settings): " + ", ".join(ENV[f] for f in sorted(pinned))
+        )
+
+    base_url = st.session_state["settings_base_url"].strip()
+    c1, c2 = st.columns(2)
+    if c1.button("Test connection", key="settings_test", disabled=not base_url):
+        key = current.llm_api_key.get_secret_value() if current.llm_api_key else None
+        try:
+            models = list_models(base_url, key, timeout=min(float(st.session_state["settings_timeout"]), 15))
+        except GradingError as exc:
+            st.error(f"Connection failed: {exc}")
+        else:
+            st.success(f"Connected to {host_of(base_url)}: {len(models)} model(s): " + ", ".join(models[:20]))
+    if c2.button("Save", key="settings_save", type="primary"):
+        updated = Settings(
+            grader=st.session_state["settings_grader"],
+            llm_base_url=base_url or None,
+            llm_model=st.session_state["settings_model"].strip() or None,
+            llm_timeout=st.session_state["settings_timeout"],
+            profile=current.profile,
+            stt_model=current.stt_model,
+        )
+        path = save_settings(updated)
+        st.success(f"Saved to {path}. The API key was not saved.")
