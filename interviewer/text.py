@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 
 # Keep characters that carry meaning in deployment talk ("5%", "c++", "c#");
 # everything else (hyphens, slashes, dots) becomes a space, so "blue-green",
@@ -22,25 +21,39 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-@lru_cache(maxsize=8192)
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A regex for one keyword term over normalised text.
+def _word_body(word: str) -> str:
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"[a-z0-9]*"
+    if len(word) > 3 and word.endswith("e") and word[-2] not in "aeiou":
+        # "scale" also matches "scales", "scaled", "scaling".
+        return re.escape(word[:-1]) + r"(?:e(?:s|d)?|ing)"
+    return re.escape(word) + _SUFFIX
+
+
+def _term_body(term: str) -> str | None:
+    """Regex body for one keyword term over normalised text.
 
     Each word tolerates a plural or simple verb ending; words may be written
-    apart or joined ("roll back", "rollback"); a trailing `*` matches any ending.
+    apart or joined ("roll back", "rollback"); a word ending in `*` matches any ending.
     """
-    prefix = term.strip().endswith("*")
-    words = normalise(term.rstrip("*")).split()
+    words = [normalise(w) + ("*" if w.endswith("*") else "") for w in re.split(r"[^\w*%+#]+", term.lower())]
+    words = [w for w in words if w.strip("*")]
     if not words:
+        return None
+    return " ?".join(_word_body(w) for w in words)
+
+
+@lru_cache(maxsize=16384)
+def group_pattern(group: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a keyword group: any of its terms, as a whole word or phrase."""
+    bodies = [b for b in map(_term_body, group) if b]
+    if not bodies:
         return re.compile(r"(?!x)x")
-    parts = [re.escape(w) for w in words]
-    tail = r"[a-z0-9]*" if prefix else _SUFFIX
-    body = r" ?".join(p + _SUFFIX for p in parts[:-1]) + (r" ?" if len(parts) > 1 else "") + parts[-1] + tail
-    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(bodies)})(?![a-z0-9])")
 
 
-def matches_group(normalised_text: str, group: list[str]) -> bool:
-    return any(term_pattern(t).search(normalised_text) for t in group)
+def matches_group(normalised_text: str, group: list[str] | tuple[str, ...]) -> bool:
+    return group_pattern(tuple(group)).search(normalised_text) is not None
 
 
 def matches_all(normalised_text: str, groups: list[list[str]]) -> bool:
@@ -60,13 +73,6 @@ def sentences(answer: str) -> list[Sentence]:
         if raw and normalise(raw):
             out.append(Sentence(raw, normalise(raw)))
     return out
-
-
-def windows(sents: list[Sentence]) -> list[list[Sentence]]:
-    """Single sentences first, then adjacent pairs: spoken answers often split one idea in two."""
-    singles = [[s] for s in sents]
-    pairs = [[a, b] for a, b in pairwise(sents)]
-    return singles + pairs
 
 
 def content_words(text: str) -> set[str]:

@@ -12,16 +12,42 @@ from interviewer.graders import get_grader
 from interviewer.text import content_words
 
 REQUIRED_TOPICS = [
-    "serving-modes", "serving-frameworks", "containers", "orchestration-scaling", "release-strategies",
-    "monitoring", "drift", "model-formats", "versioning", "cicd", "security", "environments", "incidents",
+    "serving-modes",
+    "serving-frameworks",
+    "containers",
+    "orchestration-scaling",
+    "release-strategies",
+    "monitoring",
+    "drift",
+    "model-formats",
+    "versioning",
+    "cicd",
+    "security",
+    "environments",
+    "incidents",
+]
+CHECKLIST_AREAS = [
+    "training-validation",
+    "serving-strategy",
+    "environments",
+    "tooling",
+    "monitoring-drift",
+    "versioning-rollback",
+    "incident-readiness",
 ]
 # Topics whose model answers legitimately share vocabulary; every other pair must not cross-score.
 RELATED = {
     "serving-modes": {"serving-frameworks", "orchestration-scaling", "environments"},
     "serving-frameworks": {"serving-modes", "containers", "orchestration-scaling", "model-formats"},
     "containers": {"serving-frameworks", "orchestration-scaling", "cicd", "security", "environments"},
-    "orchestration-scaling": {"serving-modes", "serving-frameworks", "containers", "release-strategies",
-                              "monitoring", "environments"},
+    "orchestration-scaling": {
+        "serving-modes",
+        "serving-frameworks",
+        "containers",
+        "release-strategies",
+        "monitoring",
+        "environments",
+    },
     "release-strategies": {"orchestration-scaling", "monitoring", "cicd", "versioning", "incidents"},
     "monitoring": {"release-strategies", "drift", "incidents", "orchestration-scaling"},
     "drift": {"monitoring", "incidents", "cicd"},
@@ -58,8 +84,12 @@ def test_bank_size_and_topics():
 def test_every_rubric_has_three_to_six_criteria_and_probes():
     for q in QUESTIONS:
         rubric = BANK.rubric_for(q)
-        assert 3 <= len(rubric.criteria) <= 6, rubric.id
-        assert 1 <= len(q.follow_ups) <= 3 or q.kind == "checklist", q.id
+        if q.kind == "checklist":
+            assert [c.id for c in rubric.criteria] == CHECKLIST_AREAS, rubric.id
+            assert {p.criterion for p in q.follow_ups} == set(CHECKLIST_AREAS), q.id
+        else:
+            assert 3 <= len(rubric.criteria) <= 6, rubric.id
+            assert 1 <= len(q.follow_ups) <= 3, q.id
         words = len(q.model_answer.split())
         assert 120 <= words <= 330, f"{q.id}: model answer has {words} words"
 
@@ -79,8 +109,7 @@ def test_unrelated_model_answers_score_low(question):
     offenders = {
         other.id: s
         for other in QUESTIONS
-        if other.topic in RELATED and other.topic not in unrelated
-        and (s := score(question, other.model_answer)) > 30
+        if other.topic in RELATED and other.topic not in unrelated and (s := score(question, other.model_answer)) > 30
     }
     assert offenders == {}
 

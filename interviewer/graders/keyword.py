@@ -9,18 +9,37 @@ must-have keeps the level below 4; each red flag said lowers it by one.
 from __future__ import annotations
 
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
-from ..text import Sentence, matches_all, sentences, windows
+from ..text import matches_group, sentences
 from . import evidence
 from .base import Grader, register
 
 MAX_QUOTES = 3
 
 
-def _find(point: KeyPoint, wins: list[list[Sentence]]) -> str | None:
-    for win in wins:
-        if matches_all(" ".join(s.norm for s in win), point.keywords):
-            return " ".join(s.text for s in win)
-    return None
+class AnswerIndex:
+    """Which sentences each keyword group matches, computed once per answer and group."""
+
+    def __init__(self, answer: str):
+        self.sentences = sentences(answer)
+        self._hits: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def hits(self, group: list[str]) -> frozenset[int]:
+        key = tuple(group)
+        if key not in self._hits:
+            self._hits[key] = frozenset(i for i, s in enumerate(self.sentences) if matches_group(s.norm, key))
+        return self._hits[key]
+
+    def find(self, point: KeyPoint) -> str | None:
+        """The sentence (or two adjacent ones) where every group of the key point matches."""
+        hits = [self.hits(g) for g in point.keywords]
+        common = frozenset.intersection(*hits)
+        if common:
+            return self.sentences[min(common)].text
+        # Spoken answers often split one idea over two sentences.
+        for i in range(len(self.sentences) - 1):
+            if all(i in h or i + 1 in h for h in hits):
+                return f"{self.sentences[i].text} {self.sentences[i + 1].text}"
+        return None
 
 
 def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total: int) -> int:
@@ -38,10 +57,10 @@ def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total:
     return 1
 
 
-def grade_criterion(criterion: Criterion, wins: list[list[Sentence]]) -> CriterionGrade:
-    must = [(p, _find(p, wins)) for p in criterion.must_have]
-    nice = [(p, _find(p, wins)) for p in criterion.nice_to_have]
-    flags = [(p, _find(p, wins)) for p in criterion.red_flags]
+def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
+    must = [(p, index.find(p)) for p in criterion.must_have]
+    nice = [(p, index.find(p)) for p in criterion.nice_to_have]
+    flags = [(p, index.find(p)) for p in criterion.red_flags]
     level = level_for(sum(q is not None for _, q in must), len(must), sum(q is not None for _, q in nice), len(nice))
     flagged = [p.text for p, q in flags if q is not None]
     level = max(0, level - len(flagged))
@@ -94,8 +113,8 @@ class KeywordGrader(Grader):
     name = "keyword"
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
-        wins = windows(sentences(answer))
-        grades = [evidence.check(grade_criterion(c, wins), c, answer) for c in rubric.criteria]
+        index = AnswerIndex(answer)
+        grades = [evidence.check(grade_criterion(c, index), c, answer) for c in rubric.criteria]
         return Grade(
             question_id=question.id,
             rubric_id=rubric.id,

@@ -1,0 +1,83 @@
+"""`make bench`: grader speed (and, with a local LLM server, tokens per grade). Writes benchmarks/results.json."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from interviewer.bank import load_bank  # noqa: E402
+from interviewer.config import load_settings  # noqa: E402
+from interviewer.graders import get_grader  # noqa: E402
+from interviewer.graders.llm_prompt import build_messages  # noqa: E402
+from tests import local_llm  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def bench_keyword(bank) -> dict:
+    grader = get_grader("keyword")
+    questions = sorted(bank.questions.values(), key=lambda q: q.id)
+    times = []
+    for q in questions:
+        rubric = bank.rubric_for(q)
+        started = time.perf_counter()
+        grader.grade(q, rubric, q.model_answer)
+        times.append(time.perf_counter() - started)
+    return {
+        "grades": len(times),
+        "ms_per_grade_mean": round(1000 * statistics.mean(times), 2),
+        "ms_per_grade_p95": round(1000 * sorted(times)[int(0.95 * (len(times) - 1))], 2),
+    }
+
+
+def bench_llm(bank, runs: int = 3) -> dict:
+    reason = local_llm.missing()
+    if reason:
+        return {"skipped": reason}
+    question = next(
+        q for q in sorted(bank.questions.values(), key=lambda q: q.id) if len(bank.rubric_for(q).criteria) == 5
+    )
+    rubric = bank.rubric_for(question)
+    log = Path("/tmp/interviewer-bench-llama.log")
+    with local_llm.llama_server(log) as base_url:
+        settings = load_settings({"INTERVIEWER_LLM_BASE_URL": base_url, "INTERVIEWER_LLM_TIMEOUT": "300"})
+        grader = get_grader("llm", settings=settings)
+        grader.grade(question, rubric, question.model_answer)  # warm-up: loads weights, negotiates the format
+        rows = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            grade = grader.grade(question, rubric, question.model_answer)
+            rows.append(
+                (time.perf_counter() - started, grade.provenance.prompt_tokens, grade.provenance.completion_tokens)
+            )
+    prompt_words = sum(
+        len(m["content"].split()) for m in build_messages(question, rubric, question.model_answer, schema_hint=True)
+    )
+    return {
+        "model": grade.model,
+        "question": question.id,
+        "criteria": len(rubric.criteria),
+        "runs": runs,
+        "seconds_per_grade_mean": round(statistics.mean(r[0] for r in rows), 2),
+        "prompt_tokens_per_grade": round(statistics.mean(r[1] for r in rows)),
+        "completion_tokens_per_grade": round(statistics.mean(r[2] for r in rows)),
+        "prompt_words": prompt_words,
+        "format": grade.provenance.prompt_version,
+    }
+
+
+def main() -> None:
+    bank = load_bank()
+    results = {"keyword_grader": bench_keyword(bank), "llm_grader_local": bench_llm(bank)}
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
