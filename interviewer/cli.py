@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from . import bank as bank_mod
+from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .config import load_settings
 from .graders import GradingError, UnknownGraderError, get_grader
-from .interview import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .models import LEVEL_LABELS, Grade
 from .store import Store
 

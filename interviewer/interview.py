@@ -1,90 +1,332 @@
-"""The flow of one answer: check it, save it, grade it, save the grade. No Streamlit here."""
+"""Interview sessions: practice, mock interview and the end-to-end walkthrough. No Streamlit here.
+
+A session is a list of question runs; each run holds the answer, its timing, the
+criterion levels before and after follow-ups, and the follow-ups asked. The
+state is saved as JSON after every step, so an interview can be resumed.
+"""
 
 from __future__ import annotations
 
-import logging
-import unicodedata
-from dataclasses import dataclass
+import random
 
+from pydantic import BaseModel
+
+from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
-from .graders import Grader, GradingError, get_grader
-from .models import Grade, Question, Rubric
+from .followups import COVERED_LEVEL, gaps, probe_for
+from .graders import Grader
+from .models import CriterionGrade, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
 
-log = logging.getLogger(__name__)
-
-# About 20 minutes of fast speech; longer input is almost surely a paste accident.
-MAX_ANSWER_CHARS = 20_000
+MODES = ("practice", "mock", "walkthrough")
+MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}
 
 
-class AnswerError(ValueError):
-    """The answer cannot be graded as given. The message is safe to show a user."""
+class FollowUp(BaseModel):
+    criterion: str
+    question: str
+    attempt_id: int | None = None
+    level: int | None = None
+    skipped: bool = False
+
+    @property
+    def open(self) -> bool:
+        return self.level is None and not self.skipped
 
 
-def clean_answer(text: str | None) -> str:
-    if text is None or not text.strip():
-        raise AnswerError("The answer is empty: write or say something first.")
-    # Control characters (other than line breaks and tabs) only confuse graders and terminals.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
-    if not text:
-        raise AnswerError("The answer has no readable text.")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise AnswerError(f"The answer is {len(text):,} characters long; the limit is {MAX_ANSWER_CHARS:,}.")
-    return text
+class QuestionRun(BaseModel):
+    """One question of a session: its answer, timing, levels before and after follow-ups."""
 
-
-def find_question(bank: Bank, question_id: str) -> tuple[Question, Rubric]:
-    question = bank.questions.get(question_id)
-    if question is None:
-        raise BankError(f"no question with id {question_id!r} (see `interviewer list`)")
-    return question, bank.rubric_for(question)
-
-
-def grade_with_fallback(grader: Grader, question: Question, rubric: Rubric, answer: str) -> Grade:
-    """Grade; if a non-keyword grader fails, the keyword grader grades and the reason is recorded."""
-    try:
-        return grader.grade(question, rubric, answer)
-    except GradingError as exc:
-        if grader.name == "keyword":
-            raise
-        log.warning("grader %s failed, using keyword fallback: %s", grader.name, exc)
-        fallback = get_grader("keyword").grade(question, rubric, answer)
-        provenance = fallback.provenance.model_copy(update={"raw_output": exc.raw_output})
-        return fallback.model_copy(
-            update={"fallback_reason": f"{grader.name} grader failed: {exc}", "provenance": provenance}
-        )
-
-
-@dataclass
-class Submission:
-    attempt_id: int
-    grade: Grade | None
+    question_id: str
+    kind: str = "scenario"
+    attempt_id: int | None = None
+    started_at: float | None = None
+    time_taken_s: float | None = None
+    overran: bool = False
+    initial_levels: dict[str, int] = {}
+    levels: dict[str, int] = {}
+    quotes: dict[str, str] = {}
+    follow_ups: list[FollowUp] = []
     error: str | None = None
+    done: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.attempt_id is not None
+
+    @property
+    def pending_follow_up(self) -> FollowUp | None:
+        return next((f for f in self.follow_ups if f.open), None)
 
 
-def submit(
+class Session(BaseModel):
+    """The whole state of an interview; saved as JSON after every step, so it can be resumed."""
+
+    id: int
+    mode: str
+    coached: bool = True
+    runs: list[QuestionRun]
+    index: int = 0
+
+    @property
+    def current(self) -> QuestionRun | None:
+        return self.runs[self.index] if self.index < len(self.runs) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+
+def weighted_score(rubric: Rubric, levels: dict[str, int]) -> int:
+    return compute_score([CriterionGrade(id=c.id, level=levels.get(c.id, 0), weight=c.weight) for c in rubric.criteria])
+
+
+def coverage(run: QuestionRun, rubric: Rubric) -> list[tuple[str, str, str, str | None]]:
+    """Checklist panel rows: (criterion id, name, covered | partial | missed, covering quote)."""
+    covered = COVERED_LEVEL["checklist"]
+    rows = []
+    for c in rubric.criteria:
+        level = run.levels.get(c.id, 0)
+        status = "covered" if level >= covered else "partial" if level > 0 else "missed"
+        rows.append((c.id, c.name, status, run.quotes.get(c.id)))
+    return rows
+
+
+def plan(
+    bank: Bank,
+    *,
+    topics: list[str] | None = None,
+    difficulties: list[str] | None = None,
+    count: int = 5,
+    kind: str = "scenario",
+    seed: int | None = None,
+) -> list[str]:
+    """Question ids for a session: filtered, shuffled (seeded), spread over topics round-robin."""
+    rng = random.Random(seed)
+    pool = [
+        q
+        for q in bank.questions.values()
+        if q.kind == kind and (not topics or q.topic in topics) and (not difficulties or q.difficulty in difficulties)
+    ]
+    by_topic: dict[str, list[str]] = {}
+    for q in sorted(pool, key=lambda q: q.id):
+        by_topic.setdefault(q.topic, []).append(q.id)
+    for ids in by_topic.values():
+        rng.shuffle(ids)
+    order = sorted(by_topic)
+    rng.shuffle(order)
+    picked: list[str] = []
+    while len(picked) < count and any(by_topic.values()):
+        for topic in order:
+            if by_topic[topic] and len(picked) < count:
+                picked.append(by_topic[topic].pop())
+    return picked
+
+
+def start(
+    store: Store,
+    bank: Bank,
+    mode: str,
+    question_ids: list[str],
+    *,
+    coached: bool = True,
+    profile: str = DEFAULT_PROFILE,
+) -> Session:
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    if not question_ids:
+        raise BankError("no questions match these settings")
+    runs = [QuestionRun(question_id=q, kind=bank.questions[q].kind) for q in question_ids]
+    session = Session(id=store.start_session(mode, profile), mode=mode, coached=coached, runs=runs)
+    save(store, session)
+    return session
+
+
+def save(store: Store, session: Session) -> None:
+    store.save_session_state(session.id, session.model_dump_json(), finished=session.finished)
+
+
+def resume(store: Store, session_id: int) -> Session | None:
+    row = store.session(session_id)
+    return Session.model_validate_json(row["state_json"]) if row and row.get("state_json") else None
+
+
+def begin_question(session: Session, now: float) -> None:
+    """Start the clock on the current question (once: a resumed question keeps its start)."""
+    run = session.current
+    if run and run.started_at is None:
+        run.started_at = now
+
+
+def _apply(run: QuestionRun, grade: Grade) -> None:
+    for c in grade.criteria:
+        if c.level >= run.levels.get(c.id, 0):
+            run.levels[c.id] = c.level
+            verified = next((e.quote for e in c.evidence if e.verified and e.relevant), None)
+            if verified:
+                run.quotes[c.id] = verified
+
+
+def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade: Grade | None) -> None:
+    asked = {f.criterion for f in run.follow_ups}
+    if len(run.follow_ups) >= MAX_FOLLOW_UPS[question.kind]:
+        run.done = True
+        return
+    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked)
+    if not open_:
+        run.done = True
+        return
+    target = open_[0]
+    missed = next((c.missed for c in grade.criteria if c.id == target), []) if grade else []
+    text = probe_for(question, rubric, target, missed)
+    # The LLM grader phrases its own probe; use it for the first follow-up when it aims at the same gap.
+    if grade and grade.grader != "keyword" and grade.follow_up and not run.follow_ups:
+        text = grade.follow_up
+    run.follow_ups.append(FollowUp(criterion=target, question=text))
+
+
+def answer(
     store: Store,
     grader: Grader,
-    question: Question,
-    rubric: Rubric,
-    answer: str,
+    bank: Bank,
+    session: Session,
+    text: str,
     *,
+    now: float,
     profile: str = DEFAULT_PROFILE,
-    session_id: int | None = None,
     source: str = "typed",
-    time_taken_s: float | None = None,
 ) -> Submission:
-    """Save the answer, then grade it. A grading failure is recorded on the attempt, never raised."""
-    answer = clean_answer(answer)
-    attempt_id = store.save_attempt(
-        question, rubric, answer, profile=profile, session_id=session_id, source=source, time_taken_s=time_taken_s
+    """Answer the current question, or its pending follow-up. Saves the answer first, then the new state."""
+    run = session.current
+    if run is None:
+        raise AnswerError("This interview is finished.")
+    question, rubric = find_question(bank, run.question_id)
+    pending = run.pending_follow_up
+    if pending is None:
+        elapsed = now - run.started_at if run.started_at else None
+        overran = elapsed is not None and elapsed > question.suggested_minutes * 60
+        result = submit(
+            store,
+            grader,
+            question,
+            rubric,
+            text,
+            profile=profile,
+            session_id=session.id,
+            source=source,
+            time_taken_s=elapsed,
+            overran=overran,
+        )
+        run.attempt_id, run.time_taken_s, run.overran = result.attempt_id, elapsed, overran
+        if result.grade:
+            _apply(run, result.grade)
+            run.initial_levels = dict(run.levels)
+    else:
+        # A follow-up is graded only against the criterion it probes, with the probe as the question.
+        sub_question = question.model_copy(update={"prompt": f"{question.prompt}\n\nFollow-up: {pending.question}"})
+        sub_rubric = rubric.model_copy(update={"criteria": [rubric.criterion(pending.criterion)]})
+        result = submit(
+            store,
+            grader,
+            sub_question,
+            sub_rubric,
+            text,
+            profile=profile,
+            session_id=session.id,
+            source=source,
+            parent_id=run.attempt_id,
+            criterion_id=pending.criterion,
+        )
+        pending.attempt_id = result.attempt_id
+        if result.grade:
+            pending.level = result.grade.criteria[0].level
+            _apply(run, result.grade)
+    run.error = result.error
+    if result.grade or pending is not None:
+        _next_follow_up(run, question, rubric, result.grade)
+    save(store, session)
+    return result
+
+
+def skip_follow_up(store: Store, bank: Bank, session: Session) -> None:
+    run = session.current
+    pending = run.pending_follow_up if run else None
+    if pending is None:
+        return
+    pending.skipped = True
+    question, rubric = find_question(bank, run.question_id)
+    _next_follow_up(run, question, rubric, None)
+    save(store, session)
+
+
+def next_question(store: Store, session: Session) -> None:
+    if session.current is not None:
+        session.current.done = True
+        for f in session.current.follow_ups:
+            if f.open:
+                f.skipped = True
+        session.index += 1
+    save(store, session)
+
+
+class QuestionResult(BaseModel):
+    question_id: str
+    title: str
+    topic: str
+    answered: bool
+    score_before: int | None
+    score_after: int | None
+    follow_ups_answered: int
+    time_taken_s: float | None
+    overran: bool
+
+
+class Report(BaseModel):
+    questions: list[QuestionResult]
+    average: int | None
+    strongest: list[tuple[str, float]]  # criterion name, mean level
+    weakest: list[tuple[str, float]]
+    practice_next: list[str]  # question ids not in this session, from the weakest topics
+
+
+def report(session: Session, bank: Bank, top: int = 3) -> Report:
+    results, by_criterion, topic_scores = [], {}, {}
+    for run in session.runs:
+        question, rubric = find_question(bank, run.question_id)
+        graded = bool(run.initial_levels)
+        before = weighted_score(rubric, run.initial_levels) if graded else None
+        after = weighted_score(rubric, run.levels) if graded else None
+        results.append(
+            QuestionResult(
+                question_id=question.id,
+                title=question.title,
+                topic=question.topic,
+                answered=run.answered,
+                score_before=before,
+                score_after=after,
+                time_taken_s=run.time_taken_s,
+                overran=run.overran,
+                follow_ups_answered=sum(f.level is not None for f in run.follow_ups),
+            )
+        )
+        if graded:
+            topic_scores.setdefault(question.topic, []).append(after)
+            for c in rubric.criteria:
+                by_criterion.setdefault(c.name, []).append(run.levels.get(c.id, 0))
+    means = sorted(((name, sum(v) / len(v)) for name, v in by_criterion.items()), key=lambda x: (-x[1], x[0]))
+    scored = [r.score_after for r in results if r.score_after is not None]
+    weak_topics = sorted(topic_scores, key=lambda t: sum(topic_scores[t]) / len(topic_scores[t]))
+    asked = {r.question_id for r in session.runs}
+    practice = [
+        q.id
+        for t in weak_topics
+        for q in sorted(bank.questions.values(), key=lambda q: q.id)
+        if q.topic == t and q.id not in asked
+    ][:top]
+    return Report(
+        questions=results,
+        average=round(sum(scored) / len(scored)) if scored else None,
+        strongest=[(n, round(m, 2)) for n, m in means[:top] if m >= 2],
+        weakest=[(n, round(m, 2)) for n, m in reversed(means[-top:]) if m < 3],
+        practice_next=practice,
     )
-    try:
-        grade = grade_with_fallback(grader, question, rubric, answer)
-    except Exception as exc:  # any grader bug must still leave the saved answer intact
-        log.exception("grading attempt %s failed", attempt_id)
-        message = str(exc) if isinstance(exc, GradingError) else f"{type(exc).__name__}: {exc}"
-        store.mark_failed(attempt_id, message)
-        return Submission(attempt_id, None, message)
-    store.save_grade(attempt_id, grade)
-    return Submission(attempt_id, grade)

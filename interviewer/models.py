@@ -194,6 +194,9 @@ class Attempt(Strict):
     error: str | None = None
     created_at: str
     time_taken_s: float | None = None
+    overran: bool | None = None
+    parent_id: int | None = None
+    criterion_id: str | None = None
     score: int | None = None
     grader: str | None = None
     grade: Grade | None = None

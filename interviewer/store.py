@@ -103,6 +103,23 @@ def m002_timing_and_indexes(db: Database) -> None:
     db["criterion_grades"].create_index(["grade_id"])
 
 
+@migrations()
+def m003_sessions_followups_drafts(db: Database) -> None:
+    # Interviews: resumable session state, follow-up answers linked to their question's answer, drafts.
+    db["sessions"].add_column("state_json", str)
+    db["sessions"].add_column("status", str)
+    db["attempts"].add_column("parent_id", int, fk="attempts", fk_col="id")
+    db["attempts"].add_column("criterion_id", str)
+    db["attempts"].add_column("overran", int)
+    db["drafts"].create(
+        {"profile_id": int, "key": str, "text": str, "updated_at": str},
+        pk=("profile_id", "key"),
+        foreign_keys=[("profile_id", "profiles", "id")],
+        not_null={"text", "updated_at"},
+    )
+    db["sessions"].create_index(["profile_id", "status"])
+
+
 def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -161,6 +178,9 @@ class Store:
         session_id: int | None = None,
         source: str = "typed",
         time_taken_s: float | None = None,
+        overran: bool | None = None,
+        parent_id: int | None = None,
+        criterion_id: str | None = None,
     ) -> int:
         """Save the answer before it is graded, so a failing grader never loses it."""
         row = {
@@ -175,6 +195,9 @@ class Store:
             "status": "pending",
             "created_at": now(),
             "time_taken_s": time_taken_s,
+            "overran": overran,
+            "parent_id": parent_id,
+            "criterion_id": criterion_id,
         }
         with self.db.atomic():
             return self.db["attempts"].insert(row).last_pk
@@ -228,7 +251,8 @@ class Store:
 
     _ATTEMPTS_SQL = """
         SELECT a.id, p.name AS profile, a.session_id, a.question_id, a.topic, a.rubric_id, a.rubric_version,
-               a.answer, a.source, a.status, a.error, a.created_at, a.time_taken_s,
+               a.answer, a.source, a.status, a.error, a.created_at, a.time_taken_s, a.overran, a.parent_id,
+               a.criterion_id,
                g.score, g.grader, g.grade_json
         FROM attempts a
         JOIN profiles p ON p.id = a.profile_id
@@ -238,7 +262,7 @@ class Store:
     def attempts(
         self, profile: str = DEFAULT_PROFILE, *, limit: int = 50, offset: int = 0, question_id: str | None = None
     ) -> list[Attempt]:
-        where, params = ["p.name = ?"], [profile]
+        where, params = ["p.name = ?", "a.parent_id IS NULL"], [profile]
         if question_id:
             where.append("a.question_id = ?")
             params.append(question_id)
@@ -249,9 +273,55 @@ class Store:
         rows = list(self.db.query(f"{self._ATTEMPTS_SQL} WHERE a.id = ?", [attempt_id]))
         return self._attempt(rows[0]) if rows else None
 
+    def follow_ups(self, attempt_id: int) -> list[Attempt]:
+        sql = f"{self._ATTEMPTS_SQL} WHERE a.parent_id = ? ORDER BY a.id"
+        return [self._attempt(row) for row in self.db.query(sql, [attempt_id])]
+
     def count_attempts(self, profile: str = DEFAULT_PROFILE) -> int:
-        sql = "SELECT count(*) AS n FROM attempts a JOIN profiles p ON p.id = a.profile_id WHERE p.name = ?"
+        sql = (
+            "SELECT count(*) AS n FROM attempts a JOIN profiles p ON p.id = a.profile_id "
+            "WHERE p.name = ? AND a.parent_id IS NULL"
+        )
         return next(self.db.query(sql, [profile]))["n"]
+
+    # Interview sessions: their state is saved after every step so an interview can be resumed.
+
+    def save_session_state(self, session_id: int, state_json: str, *, finished: bool = False) -> None:
+        update = {"state_json": state_json, "status": "finished" if finished else "open"}
+        if finished:
+            update["ended_at"] = now()
+        with self.db.atomic():
+            self.db["sessions"].update(session_id, update)
+
+    def session(self, session_id: int) -> dict | None:
+        rows = list(self.db["sessions"].rows_where("id = ?", [session_id]))
+        return rows[0] if rows else None
+
+    def open_sessions(self, profile: str = DEFAULT_PROFILE, mode: str | None = None) -> list[dict]:
+        sql = (
+            "SELECT s.* FROM sessions s JOIN profiles p ON p.id = s.profile_id "
+            "WHERE p.name = ? AND s.status = 'open' AND s.state_json IS NOT NULL"
+            + (" AND s.mode = ?" if mode else "")
+            + " ORDER BY s.id DESC"
+        )
+        return list(self.db.query(sql, [profile, mode] if mode else [profile]))
+
+    # Drafts: an answer in progress, kept across reruns and browser refreshes.
+
+    def save_draft(self, key: str, text: str, profile: str = DEFAULT_PROFILE) -> None:
+        with self.db.atomic():
+            self.db["drafts"].upsert(
+                {"profile_id": self.profile_id(profile), "key": key, "text": text, "updated_at": now()},
+                pk=("profile_id", "key"),
+            )
+
+    def draft(self, key: str, profile: str = DEFAULT_PROFILE) -> str | None:
+        rows = list(self.db["drafts"].rows_where("profile_id = ? AND key = ?", [self.profile_id(profile), key]))
+        return rows[0]["text"] if rows else None
+
+    def delete_draft(self, key: str, profile: str = DEFAULT_PROFILE) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM drafts WHERE profile_id = ? AND key = ?", [self.profile_id(profile), key])
 
     @staticmethod
     def _attempt(row: dict) -> Attempt:

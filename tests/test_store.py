@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from interviewer.answers import AnswerError, submit
 from interviewer.bank import load_bank
 from interviewer.graders import Grader, GradingError, get_grader
-from interviewer.interview import AnswerError, submit
 from interviewer.store import Store, connect, migrations
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
@@ -34,16 +34,20 @@ def test_schema_columns_and_foreign_keys():
         "created_at": str,
         "graded_at": str,
         "time_taken_s": float,
+        "parent_id": int,
+        "criterion_id": str,
+        "overran": int,
     }
     fks = {
         t: {(fk.column, fk.other_table) for fk in db[t].foreign_keys}
-        for t in ("sessions", "attempts", "grades", "criterion_grades")
+        for t in ("sessions", "attempts", "grades", "criterion_grades", "drafts")
     }
     assert fks == {
         "sessions": {("profile_id", "profiles")},
-        "attempts": {("profile_id", "profiles"), ("session_id", "sessions")},
+        "attempts": {("profile_id", "profiles"), ("session_id", "sessions"), ("parent_id", "attempts")},
         "grades": {("attempt_id", "attempts")},
         "criterion_grades": {("grade_id", "grades")},
+        "drafts": {("profile_id", "profiles")},
     }
     assert {
         "score",
@@ -58,7 +62,12 @@ def test_schema_columns_and_foreign_keys():
         "fallback_reason",
         "grade_json",
     } <= set(db["grades"].columns_dict)
-    assert [m.name for m in migrations.applied(db)] == ["m001_initial", "m002_timing_and_indexes"]
+    assert db["drafts"].pks == ["profile_id", "key"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial",
+        "m002_timing_and_indexes",
+        "m003_sessions_followups_drafts",
+    ]
 
 
 def test_foreign_keys_are_enforced():
@@ -146,3 +155,15 @@ def test_profiles_see_only_their_attempts():
     submit(store, get_grader("keyword"), QUESTION, RUBRIC, "blue green", profile="bob")
     assert [a.answer for a in store.attempts("ada")] == ["canary"]
     assert store.count_attempts("bob") == 1
+
+
+def test_drafts_survive_reopening(tmp_path):
+    store = Store.open(tmp_path / "d.db")
+    store.save_draft("practice:q1", "half an answer", profile="ada")
+    store.save_draft("practice:q1", "most of an answer", profile="ada")
+    store.close()
+    again = Store.open(tmp_path / "d.db")
+    assert again.draft("practice:q1", profile="ada") == "most of an answer"
+    assert again.draft("practice:q1") is None  # another profile's draft
+    again.delete_draft("practice:q1", profile="ada")
+    assert again.draft("practice:q1", profile="ada") is None

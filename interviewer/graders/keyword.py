@@ -8,6 +8,7 @@ must-have keeps the level below 4; each red flag said lowers it by one.
 
 from __future__ import annotations
 
+from ..followups import COVERED_LEVEL, gaps, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import matches_group, sentences
 from . import evidence
@@ -95,17 +96,14 @@ def summarise(grades: list[CriterionGrade]) -> str:
     return " ".join(parts) or "No criterion could be assessed."
 
 
-def pick_follow_up(question: Question, grades: list[CriterionGrade]) -> str | None:
+def pick_follow_up(question: Question, rubric: Rubric, grades: list[CriterionGrade]) -> str | None:
     """The probe for the criterion with the most weighted room to improve."""
-    gaps = sorted((g for g in grades if g.level < 4), key=lambda g: (-g.weight * (4 - g.level), g.id))
-    for g in gaps:
-        for probe in question.follow_ups:
-            if probe.criterion == g.id:
-                return probe.question
-    for g in gaps:
-        if g.missed:
-            return f"You didn't mention this yet: {g.missed[0].rstrip('.')}. How would you handle it?"
-    return None
+    levels = {g.id: g.level for g in grades}
+    open_ = gaps(rubric, levels, COVERED_LEVEL[question.kind])
+    if not open_:
+        return None
+    missed = next(g.missed for g in grades if g.id == open_[0])
+    return probe_for(question, rubric, open_[0], missed)
 
 
 @register
@@ -122,5 +120,5 @@ class KeywordGrader(Grader):
             grader=self.name,
             criteria=grades,
             summary=summarise(grades),
-            follow_up=pick_follow_up(question, grades),
+            follow_up=pick_follow_up(question, rubric, grades),
         )

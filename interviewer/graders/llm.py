@@ -185,7 +185,7 @@ class LLMGrader(Grader):
             model=model,
             criteria=criteria,
             summary=output.summary.strip()[:600],
-            follow_up=output.follow_up.strip()[:400] or pick_follow_up(question, criteria),
+            follow_up=output.follow_up.strip()[:400] or pick_follow_up(question, rubric, criteria),
             provenance=Provenance(
                 host=self.host,
                 prompt_version=f"{PROMPT_VERSION}/{fmt}",

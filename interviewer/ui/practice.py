@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..interview import AnswerError, clean_answer
+from ..answers import AnswerError, clean_answer
 from ..models import Question
 from . import state
 from .feedback import render_grade

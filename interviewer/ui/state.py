@@ -9,10 +9,10 @@ from pathlib import Path
 import streamlit as st
 from pydantic import SecretStr
 
+from ..answers import Submission, submit
 from ..bank import DEFAULT_ROOT, Bank, load_bank
 from ..config import Settings, load_settings
 from ..graders import get_grader
-from ..interview import Submission, submit
 from ..models import Question, Rubric
 from ..store import Store
 

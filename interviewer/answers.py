@@ -1,0 +1,90 @@
+"""The flow of one answer: check it, save it, grade it, save the grade. No Streamlit here."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+
+from .bank import Bank, BankError
+from .graders import Grader, GradingError, get_grader
+from .models import Grade, Question, Rubric
+from .store import DEFAULT_PROFILE, Store
+
+log = logging.getLogger(__name__)
+
+# About 20 minutes of fast speech; longer input is almost surely a paste accident.
+MAX_ANSWER_CHARS = 20_000
+
+
+class AnswerError(ValueError):
+    """The answer cannot be graded as given. The message is safe to show a user."""
+
+
+def clean_answer(text: str | None) -> str:
+    if text is None or not text.strip():
+        raise AnswerError("The answer is empty: write or say something first.")
+    # Control characters (other than line breaks and tabs) only confuse graders and terminals.
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    if not text:
+        raise AnswerError("The answer has no readable text.")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerError(f"The answer is {len(text):,} characters long; the limit is {MAX_ANSWER_CHARS:,}.")
+    return text
+
+
+def find_question(bank: Bank, question_id: str) -> tuple[Question, Rubric]:
+    question = bank.questions.get(question_id)
+    if question is None:
+        raise BankError(f"no question with id {question_id!r} (see `interviewer list`)")
+    return question, bank.rubric_for(question)
+
+
+def grade_with_fallback(grader: Grader, question: Question, rubric: Rubric, answer: str) -> Grade:
+    """Grade; if a non-keyword grader fails, the keyword grader grades and the reason is recorded."""
+    try:
+        return grader.grade(question, rubric, answer)
+    except GradingError as exc:
+        if grader.name == "keyword":
+            raise
+        log.warning("grader %s failed, using keyword fallback: %s", grader.name, exc)
+        fallback = get_grader("keyword").grade(question, rubric, answer)
+        provenance = fallback.provenance.model_copy(update={"raw_output": exc.raw_output})
+        return fallback.model_copy(
+            update={"fallback_reason": f"{grader.name} grader failed: {exc}", "provenance": provenance}
+        )
+
+
+@dataclass
+class Submission:
+    attempt_id: int
+    grade: Grade | None
+    error: str | None = None
+
+
+def submit(
+    store: Store,
+    grader: Grader,
+    question: Question,
+    rubric: Rubric,
+    answer: str,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    session_id: int | None = None,
+    **attempt: object,
+) -> Submission:
+    """Save the answer, then grade it. A grading failure is recorded on the attempt, never raised.
+
+    `attempt` passes through to `Store.save_attempt` (source, timing, follow-up links).
+    """
+    answer = clean_answer(answer)
+    attempt_id = store.save_attempt(question, rubric, answer, profile=profile, session_id=session_id, **attempt)
+    try:
+        grade = grade_with_fallback(grader, question, rubric, answer)
+    except Exception as exc:  # any grader bug must still leave the saved answer intact
+        log.exception("grading attempt %s failed", attempt_id)
+        message = str(exc) if isinstance(exc, GradingError) else f"{type(exc).__name__}: {exc}"
+        store.mark_failed(attempt_id, message)
+        return Submission(attempt_id, None, message)
+    store.save_grade(attempt_id, grade)
+    return Submission(attempt_id, grade)

@@ -1,0 +1,166 @@
+"""The interview state machine: follow-up choice, scoring before/after, timing, checklist coverage, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interviewer import interview
+from interviewer.bank import load_bank
+from interviewer.graders import get_grader
+from interviewer.store import Store, connect
+
+BANK = load_bank(Path(__file__).parent / "data" / "bank")
+FULL_BANK = load_bank()
+GRADER = get_grader("keyword")
+QID = "canary-vs-blue-green"
+WALK = "e2e-realtime-card-fraud"
+PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."
+
+
+@pytest.fixture
+def store():
+    return Store(connect(":memory:"))
+
+
+def start(store, mode="practice", ids=(QID,), **kw):
+    session = interview.start(store, BANK, mode, list(ids), **kw)
+    interview.begin_question(session, now=1000.0)
+    return session
+
+
+def test_follow_up_probes_the_biggest_weighted_gap(store):
+    session = start(store)
+    result = interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
+    run = session.current
+    levels = {c.id: c.level for c in result.grade.criteria}
+    assert levels == {"mechanics": 3, "tradeoffs": 0, "metrics": 0}
+    # tradeoffs and metrics are both at 0; tradeoffs weighs 3, metrics 2.
+    (follow_up,) = run.follow_ups
+    assert follow_up.criterion == "tradeoffs"
+    assert follow_up.question == "When would blue-green be the better choice than a canary, despite its cost?"
+
+
+def test_follow_up_answer_is_graded_on_its_criterion_and_raises_the_score(store):
+    session = start(store)
+    interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
+    result = interview.answer(
+        store,
+        GRADER,
+        BANK,
+        session,
+        "Blue-green gives an instant rollback, you just switch back, but it doubles the cost. "
+        "A canary limits the blast radius because only a few users see a bad model.",
+        now=1100.0,
+    )
+    assert [c.id for c in result.grade.criteria] == ["tradeoffs"]
+    run = session.current
+    assert run.levels["tradeoffs"] > run.initial_levels["tradeoffs"] == 0
+    rubric = BANK.rubric_for(BANK.questions[QID])
+    assert interview.weighted_score(rubric, run.levels) > interview.weighted_score(rubric, run.initial_levels)
+    # The second (and last) follow-up goes to the next gap; then the question is done.
+    assert run.follow_ups[1].criterion == "metrics" and run.follow_ups[1].open
+    interview.skip_follow_up(store, BANK, session)
+    assert run.follow_ups[1].skipped and run.done and run.pending_follow_up is None
+    saved = store.follow_ups(run.attempt_id)
+    assert [(a.criterion_id, a.status) for a in saved] == [("tradeoffs", "graded")]
+
+
+def test_no_follow_up_after_an_excellent_answer(store):
+    session = start(store)
+    interview.answer(store, GRADER, BANK, session, BANK.questions[QID].model_answer, now=1010.0)
+    assert session.current.follow_ups == [] and session.current.done
+
+
+def test_running_over_time_is_recorded_not_blocking(store):
+    session = start(store, mode="mock")
+    minutes = BANK.questions[QID].suggested_minutes
+    result = interview.answer(store, GRADER, BANK, session, PARTIAL, now=1000.0 + minutes * 60 + 5)
+    assert result.grade is not None
+    attempt = store.attempt(result.attempt_id)
+    assert attempt.overran is True and attempt.time_taken_s == minutes * 60 + 5
+    assert session.current.overran
+
+
+def test_resume_after_restart(store):
+    session = start(store, mode="mock", ids=(QID, WALK), coached=False)
+    interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
+    (row,) = store.open_sessions(mode="mock")
+    resumed = interview.resume(store, row["id"])
+    assert resumed == session and resumed.coached is False
+    assert resumed.current.pending_follow_up.criterion == "tradeoffs"
+    interview.next_question(store, resumed)
+    interview.next_question(store, resumed)
+    assert resumed.finished and store.open_sessions() == []
+
+
+def test_checklist_coverage_and_follow_ups_until_covered(store):
+    session = start(store, mode="walkthrough", ids=(WALK,))
+    answer = (
+        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall at a fixed "
+        "precision. Serving had to be online, a FastAPI service behind a REST endpoint."
+    )
+    interview.answer(store, GRADER, BANK, session, answer, now=1100.0)
+    run = session.current
+    rubric = BANK.rubric_for(BANK.questions[WALK])
+    rows = {r[0]: r for r in interview.coverage(run, rubric)}
+    assert rows["incident-readiness"][2] == "missed" and rows["incident-readiness"][3] is None
+    assert rows["training-validation"][2] in ("covered", "partial")
+    assert rows["training-validation"][3] in answer
+    missed = [r[0] for r in rows.values() if r[2] != "covered"]
+    # One follow-up at a time, on areas not yet covered, until each is covered or skipped.
+    asked = []
+    while run.pending_follow_up:
+        asked.append(run.pending_follow_up.criterion)
+        interview.skip_follow_up(store, BANK, session)
+    assert sorted(asked) == sorted(missed) and run.done
+
+
+def test_walkthrough_follow_up_can_cover_an_area(store):
+    session = start(store, mode="walkthrough", ids=(WALK,))
+    interview.answer(store, GRADER, BANK, session, "We trained a model and deployed it.", now=1100.0)
+    run = session.current
+    model_answer = BANK.questions[WALK].model_answer
+    target = run.pending_follow_up.criterion
+    interview.answer(store, GRADER, BANK, session, model_answer, now=1200.0)
+    rubric = BANK.rubric_for(BANK.questions[WALK])
+    status = {r[0]: r[2] for r in interview.coverage(run, rubric)}
+    assert status[target] == "covered"
+    assert run.pending_follow_up is None or run.pending_follow_up.criterion != target
+
+
+def test_plan_filters_spreads_and_replays():
+    ids = interview.plan(
+        FULL_BANK, topics=["drift", "security", "cicd"], difficulties=["medium", "hard"], count=6, seed=7
+    )
+    questions = [FULL_BANK.questions[i] for i in ids]
+    assert len(ids) == 6 == len(set(ids))
+    assert {q.topic for q in questions} == {"drift", "security", "cicd"}
+    assert all(q.difficulty in ("medium", "hard") and q.kind == "scenario" for q in questions)
+    assert (
+        interview.plan(
+            FULL_BANK, topics=["drift", "security", "cicd"], difficulties=["medium", "hard"], count=6, seed=7
+        )
+        == ids
+    )
+    assert interview.plan(FULL_BANK, topics=["drift"], count=50) and len(interview.plan(FULL_BANK, count=500)) == 65
+
+
+def test_report_scores_strengths_and_practice_next(store):
+    ids = ["canary-vs-blue-green", "data-vs-concept-drift-churn"]
+    session = interview.start(store, FULL_BANK, "mock", ids)
+    interview.begin_question(session, now=0)
+    interview.answer(store, GRADER, FULL_BANK, session, FULL_BANK.questions[ids[0]].model_answer, now=60)
+    interview.next_question(store, session)
+    interview.begin_question(session, now=100)
+    interview.answer(store, GRADER, FULL_BANK, session, "Drift is when the data changes. I'd retrain.", now=130)
+    interview.next_question(store, session)
+    rep = interview.report(session, FULL_BANK)
+    assert [q.score_after for q in rep.questions][0] == 100 and rep.questions[1].score_after < 50
+    assert rep.average == round((100 + rep.questions[1].score_after) / 2)
+    weakest = {name for name, _ in rep.weakest}
+    strongest = {name for name, _ in rep.strongest}
+    assert weakest and strongest and not weakest & strongest
+    assert rep.practice_next and all(FULL_BANK.questions[q].topic == "drift" for q in rep.practice_next)
+    assert ids[1] not in rep.practice_next
