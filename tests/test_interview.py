@@ -157,7 +157,7 @@ def test_report_scores_strengths_and_practice_next(store):
     interview.answer(store, GRADER, FULL_BANK, session, "Drift is when the data changes. I'd retrain.", now=130)
     interview.next_question(store, session)
     rep = interview.report(session, FULL_BANK)
-    assert [q.score_after for q in rep.questions][0] == 100 and rep.questions[1].score_after < 50
+    assert rep.questions[0].score_after == 100 and rep.questions[1].score_after < 50
     assert rep.average == round((100 + rep.questions[1].score_after) / 2)
     weakest = {name for name, _ in rep.weakest}
     strongest = {name for name, _ in rep.strongest}

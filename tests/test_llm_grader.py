@@ -209,3 +209,11 @@ def test_auto_picks_llm_only_when_configured():
 
 def test_parse_output_takes_json_out_of_prose():
     assert parse_output("Here you go:\n" + output() + "\nHope that helps", RUBRIC).criteria["metrics"].level == 2
+
+
+def test_format_refused_with_a_500_naming_response_format(server):
+    # llama-cpp-python's server answers json_schema with HTTP 500 and a validation message.
+    refused = ("status", 500, None, {"error": {"message": "body.response_format.type: Input should be 'text'"}})
+    server.enqueue(refused, refused, refused, ("ok", output()))
+    grade = grader_for(server, INTERVIEWER_LLM_MODEL="fake-model").grade(QUESTION, RUBRIC, ANSWER)
+    assert grade.provenance.prompt_version == "grade-v1/json_object_schema"

@@ -48,6 +48,14 @@ def _response_format(fmt: str, rubric: Rubric) -> dict[str, Any] | None:
     return None
 
 
+def _format_rejected(exc: openai.APIStatusError) -> bool:
+    """Did the server refuse the response format (rather than fail)? 400/422 say so; llama.cpp's
+    Python server answers 500 with a validation message naming response_format."""
+    if exc.status_code in (400, 422):
+        return True
+    return exc.status_code == 500 and "response_format" in str(exc.message)
+
+
 def explain(exc: openai.OpenAIError, host: str, timeout: float) -> str:
     """Plain words for what went wrong talking to a server."""
     if isinstance(exc, openai.APITimeoutError):
@@ -61,7 +69,8 @@ def explain(exc: openai.OpenAIError, host: str, timeout: float) -> str:
     if isinstance(exc, openai.NotFoundError):
         return f"{host} answered 404: wrong base URL or unknown model"
     if isinstance(exc, openai.APIStatusError):
-        return f"{host} answered HTTP {exc.status_code}"
+        detail = f" ({exc.message[:160]})" if exc.status_code in (400, 422) else ""
+        return f"{host} answered HTTP {exc.status_code}{detail}"
     return f"{type(exc).__name__} talking to {host}"
 
 
@@ -133,10 +142,10 @@ class LLMGrader(Grader):
         while True:
             try:
                 response = self._create(model, messages, fmt, rubric)
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                if fmt == FORMATS[-1]:
-                    raise GradingError(f"{self.host} rejected the request: {exc.message[:200]}") from None
-                fmt = FORMATS[FORMATS.index(fmt) + 1]  # the server may not support this response format
+            except openai.APIStatusError as exc:
+                if fmt == FORMATS[-1] or not _format_rejected(exc):
+                    raise GradingError(explain(exc, self.host, self.timeout)) from None
+                fmt = FORMATS[FORMATS.index(fmt) + 1]
                 continue
             except openai.OpenAIError as exc:
                 raise GradingError(explain(exc, self.host, self.timeout)) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import state
-from .feedback import md_escape, render_grade
+from .feedback import md_escape, render_criterion, render_grade
 
 PAGE_SIZE = 200
 
@@ -15,6 +15,16 @@ def render() -> None:
     settings = state.settings()
     store = state.store()
     bank = state.bank()
+    unfinished = store.open_sessions(settings.profile, mode="mock")
+    if unfinished:
+        st.subheader("Unfinished mock interviews")
+        for row in unfinished[:5]:
+            if st.button(
+                f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}",
+                key=f"history_resume_{row['id']}",
+            ):
+                st.session_state["mock_session"] = row["id"]
+                st.switch_page("interviewer/ui/pages/mock.py")
     attempts = store.attempts(settings.profile, limit=PAGE_SIZE)
     if not attempts:
         st.info("No attempts yet. Answer a question on the Practice page and it will appear here.")
@@ -61,9 +71,21 @@ def render() -> None:
     with st.container(border=True):
         for paragraph in filter(None, (p.strip() for p in attempt.answer.splitlines())):
             st.markdown(md_escape(paragraph))
+    if attempt.time_taken_s:
+        st.caption(
+            f"Answered in {attempt.time_taken_s / 60:.1f} min"
+            + (" (over the suggested time)" if attempt.overran else "")
+        )
     if attempt.grade:
         render_grade(attempt.grade, question)
     elif attempt.status == "failed":
         st.error(f"Grading failed: {attempt.error}. The answer is kept.")
     else:
         st.info("Not graded yet.")
+    for follow_up in store.follow_ups(attempt.id):
+        with st.container(border=True):
+            st.markdown(f"**Follow-up** on {md_escape(follow_up.criterion_id or '')}")
+            for paragraph in filter(None, (p.strip() for p in follow_up.answer.splitlines())):
+                st.markdown(md_escape(paragraph))
+            if follow_up.grade:
+                render_criterion(follow_up.grade.criteria[0])

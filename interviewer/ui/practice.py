@@ -1,13 +1,15 @@
-"""Practice page: pick a question, answer it, get rubric feedback."""
+"""Practice page: pick a question, answer it, get rubric feedback and up to two follow-ups."""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from ..answers import AnswerError, clean_answer
+from .. import interview
 from ..models import Question
 from . import state
-from .feedback import render_grade
+from .chat import answer_step, render_conversation, render_result
 
 ALL = "All topics"
 
@@ -37,7 +39,9 @@ def render() -> None:
     st.title("Practice")
     bank = state.bank()
     state.bank_warning(bank)
-    questions = sorted(bank.questions.values(), key=lambda q: (q.topic, q.difficulty, q.id))
+    questions = sorted(
+        (q for q in bank.questions.values() if q.kind == "scenario"), key=lambda q: (q.topic, q.difficulty, q.id)
+    )
     if not questions:
         st.error("The question bank is empty: no valid question could be loaded.")
         st.stop()
@@ -45,28 +49,33 @@ def render() -> None:
     if question is None:
         return
     rubric = bank.rubric_for(question)
-    with st.chat_message("assistant", avatar="🧑‍💼"):
-        st.markdown(question.prompt)
-        st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
+    store = state.store()
+    sessions = st.session_state.setdefault("practice_sessions", {})
+    shown_at = st.session_state.setdefault("practice_shown_at", {}).setdefault(question.id, time.time())
+    session = interview.resume(store, sessions[question.id]) if question.id in sessions else None
+    if session is None:
+        # A session is created only when the first answer arrives, so browsing questions leaves no trace.
+        session = interview.Session(id=0, mode="practice", runs=[interview.QuestionRun(question_id=question.id)])
+    run = session.runs[0]
+    render_conversation(session, run, question, coached=True)
+    if run.done:
+        render_result(run, rubric)
+        with st.expander("Model answer"):
+            st.markdown(question.model_answer)
+        if st.button("Try again", key="practice_again"):
+            sessions.pop(question.id, None)
+            st.session_state["practice_shown_at"][question.id] = time.time()
+            st.rerun()
+        return
+    if run.answered and not run.pending_follow_up:
+        return
 
-    answer_key = f"answer_{question.id}"
-    st.text_area(
-        "Your answer", key=answer_key, height=220, placeholder="Answer as you would say it aloud in the interview."
-    )
-    if st.button("Submit", key="submit", type="primary"):
-        try:
-            text = clean_answer(st.session_state.get(answer_key))
-        except AnswerError as exc:
-            st.warning(str(exc))
-        else:
-            result = state.submit_with_progress(question, rubric, text)
-            st.session_state["practice_result"] = {"question": question.id, "attempt": result.attempt_id}
-            if result.error:
-                st.error(f"Your answer is saved (attempt #{result.attempt_id}), but grading failed: {result.error}")
+    def open_session() -> interview.Session:
+        # Created on the first answer, with the clock started when the question was shown.
+        real = interview.start(store, bank, "practice", [question.id], profile=state.settings().profile)
+        interview.begin_question(real, shown_at)
+        sessions[question.id] = real.id
+        return real
 
-    last = st.session_state.get("practice_result")
-    if last and last["question"] == question.id:
-        attempt = state.store().attempt(last["attempt"])
-        if attempt and attempt.grade:
-            st.subheader("Feedback")
-            render_grade(attempt.grade, question)
+    if answer_step(session, run, key_prefix="answer", ensure_session=None if session.id else open_session):
+        st.rerun()

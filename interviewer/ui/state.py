@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
 from pydantic import SecretStr
 
-from ..answers import Submission, submit
+from ..answers import Submission
 from ..bank import DEFAULT_ROOT, Bank, load_bank
 from ..config import Settings, load_settings
-from ..graders import get_grader
-from ..models import Question, Rubric
+from ..graders import Grader, get_grader
 from ..store import Store
 
 
@@ -71,8 +71,8 @@ def bank_warning(b: Bank) -> None:
         st.code("\n".join(str(p) for p in b.problems), language=None)
 
 
-def submit_with_progress(question: Question, rubric: Rubric, answer: str, **kwargs) -> Submission:
-    """Save and grade in a worker thread while a status box counts the seconds."""
+def submit_with_progress(work: Callable[[Store, Grader], Submission]) -> Submission:
+    """Run `work(store, grader)` (save, then grade) in a worker thread while a status box counts the seconds."""
     current = settings()
     grader = get_grader(current.grader_name(), settings=current)
     where = f" ({grader.settings.llm_model or 'server default'})" if grader.needs_server else ""
@@ -81,7 +81,7 @@ def submit_with_progress(question: Question, rubric: Rubric, answer: str, **kwar
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
         started = time.monotonic()
-        future = pool.submit(submit, store(), grader, question, rubric, answer, profile=current.profile, **kwargs)
+        future = pool.submit(work, store(), grader)
         while not future.done():
             time.sleep(0.2)
             status.update(label=f"Grading with the {grader.name} grader{where}... {time.monotonic() - started:.0f} s")

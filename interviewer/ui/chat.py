@@ -1,0 +1,125 @@
+"""The interview conversation: question, answer, feedback and follow-ups, rendered from a session's saved state."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+from .. import interview
+from ..answers import AnswerError, clean_answer
+from ..interview import QuestionRun, Session
+from ..models import Question, Rubric
+from . import state
+from .feedback import md_escape, render_criterion, render_grade
+
+INTERVIEWER, CANDIDATE = "🧑‍💼", "🙂"
+
+
+def _answer_text(text: str) -> None:
+    for paragraph in filter(None, (p.strip() for p in text.splitlines())):
+        st.markdown(md_escape(paragraph))
+
+
+def render_conversation(session: Session, run: QuestionRun, question: Question, *, coached: bool) -> None:
+    store = state.store()
+    with st.chat_message("assistant", avatar=INTERVIEWER):
+        st.markdown(question.prompt)
+        st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
+    if run.attempt_id is None:
+        return
+    main = store.attempt(run.attempt_id)
+    with st.chat_message("user", avatar=CANDIDATE):
+        _answer_text(main.answer)
+        if run.overran:
+            st.caption(f"Took {run.time_taken_s / 60:.1f} min, over the suggested {question.suggested_minutes:g}.")
+    if main.status == "failed":
+        st.error(f"Your answer is saved, but grading failed: {main.error}")
+    elif coached and main.grade:
+        with st.chat_message("assistant", avatar=INTERVIEWER):
+            render_grade(main.grade)
+    answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
+    for follow_up in run.follow_ups:
+        with st.chat_message("assistant", avatar=INTERVIEWER):
+            st.markdown(md_escape(follow_up.question))
+        reply = answers.get(follow_up.attempt_id) if follow_up.attempt_id else None
+        if reply:
+            with st.chat_message("user", avatar=CANDIDATE):
+                _answer_text(reply.answer)
+            if coached and reply.grade:
+                with st.chat_message("assistant", avatar=INTERVIEWER):
+                    render_criterion(reply.grade.criteria[0])
+        elif follow_up.skipped:
+            st.caption("Skipped.")
+
+
+def render_result(run: QuestionRun, rubric: Rubric) -> None:
+    if not run.initial_levels:
+        return
+    before = interview.weighted_score(rubric, run.initial_levels)
+    after = interview.weighted_score(rubric, run.levels)
+    label = "Score after follow-ups" if any(f.level is not None for f in run.follow_ups) else "Final score"
+    st.metric(label, f"{after}/100", delta=after - before if after != before else None)
+
+
+def _save_draft(widget_key: str, draft_key: str) -> None:
+    state.store().save_draft(draft_key, st.session_state.get(widget_key, ""), profile=state.settings().profile)
+
+
+def answer_box(widget_key: str, draft_key: str, label: str) -> str:
+    """A text area whose content is saved as a draft on every change, and restored after a refresh."""
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = state.store().draft(draft_key, profile=state.settings().profile) or ""
+    st.text_area(
+        label,
+        key=widget_key,
+        height=200,
+        on_change=_save_draft,
+        args=(widget_key, draft_key),
+        placeholder="Answer as you would say it aloud. Ctrl+Enter keeps the draft.",
+    )
+    return st.session_state[widget_key]
+
+
+def answer_step(
+    session: Session,
+    run: QuestionRun,
+    *,
+    key_prefix: str,
+    submit_key: str = "submit",
+    ensure_session: Callable[[], Session] | None = None,
+) -> bool:
+    """The input for the current step (the answer, or the pending follow-up). True if something was submitted.
+
+    `ensure_session` creates the real session on the first answer, when `session` is only a placeholder.
+    """
+    pending = run.pending_follow_up
+    step = f"f{len(run.follow_ups)}" if pending else "main"
+    widget_key = f"{key_prefix}_{run.question_id}" if not pending else f"{key_prefix}_{session.id}_{step}"
+    draft_key = f"{session.mode}:{run.question_id}:{step}"
+    text = answer_box(widget_key, draft_key, "Your answer to the follow-up" if pending else "Your answer")
+    cols = st.columns([1, 1, 3])
+    submitted = cols[0].button("Submit", key=submit_key if not pending else "submit_followup", type="primary")
+    if pending and cols[1].button("Skip", key="skip_followup", help="Skip this follow-up"):
+        interview.skip_follow_up(state.store(), state.bank(), session)
+        st.rerun()
+    if not submitted:
+        return False
+    try:
+        clean_answer(text)
+    except AnswerError as exc:
+        st.warning(str(exc))
+        return False
+    settings = state.settings()
+    if ensure_session is not None:
+        session = ensure_session()
+    result = state.submit_with_progress(
+        lambda store, grader: interview.answer(
+            store, grader, state.bank(), session, text, now=time.time(), profile=settings.profile
+        )
+    )
+    if result.attempt_id:  # saved: the draft has done its job
+        state.store().delete_draft(draft_key, profile=settings.profile)
+        del st.session_state[widget_key]
+    return True

@@ -1,0 +1,148 @@
+"""Mock interview page: several questions, a countdown each, coached or interview mode, and a final report."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from .. import interview
+from ..answers import find_question
+from . import state
+from .chat import answer_step, render_conversation, render_result
+from .feedback import md_escape
+
+SESSION = "mock_session"
+
+
+def _setup() -> None:
+    bank = state.bank()
+    topics = sorted({q.topic for q in bank.questions.values() if q.kind == "scenario"})
+    st.multiselect("Topics", topics, default=topics, key="mock_topics")
+    st.multiselect("Difficulty", ["easy", "medium", "hard"], default=["easy", "medium", "hard"], key="mock_difficulty")
+    st.slider("Questions", 1, 10, 4, key="mock_count")
+    st.radio(
+        "Mode",
+        ["coached", "interview"],
+        key="mock_mode",
+        horizontal=True,
+        captions=["feedback after each answer", "feedback at the end, like the real thing"],
+    )
+    if st.button("Start interview", key="mock_start", type="primary"):
+        ids = interview.plan(
+            bank,
+            topics=st.session_state["mock_topics"],
+            difficulties=st.session_state["mock_difficulty"],
+            count=st.session_state["mock_count"],
+        )
+        if not ids:
+            st.warning("No questions match these settings.")
+            return
+        session = interview.start(
+            state.store(),
+            bank,
+            "mock",
+            ids,
+            coached=st.session_state["mock_mode"] == "coached",
+            profile=state.settings().profile,
+        )
+        st.session_state[SESSION] = session.id
+        st.rerun()
+    unfinished = state.store().open_sessions(state.settings().profile, mode="mock")
+    if unfinished:
+        st.subheader("Unfinished interviews")
+        for row in unfinished[:5]:
+            if st.button(
+                f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}",
+                key=f"mock_resume_{row['id']}",
+            ):
+                st.session_state[SESSION] = row["id"]
+                st.rerun()
+
+
+@st.fragment(run_every=1)
+def _countdown(started_at: float, minutes: float) -> None:
+    left = minutes * 60 - (time.time() - started_at)
+    if left >= 0:
+        st.progress(min(1.0, left / (minutes * 60)), text=f"⏱️ {int(left // 60)}:{int(left % 60):02d} left")
+    else:
+        st.progress(1.0, text=f"⏱️ {int(-left // 60)}:{int(-left % 60):02d} over the suggested time (keep going)")
+
+
+def _report(session: interview.Session) -> None:
+    bank = state.bank()
+    rep = interview.report(session, bank)
+    st.subheader("Interview report")
+    if rep.average is not None:
+        st.metric("Average score", f"{rep.average}/100")
+    st.dataframe(
+        [
+            {
+                "question": q.title,
+                "topic": q.topic,
+                "before follow-ups": q.score_before,
+                "final": q.score_after,
+                "minutes": round(q.time_taken_s / 60, 1) if q.time_taken_s else None,
+                "over time": q.overran,
+            }
+            for q in rep.questions
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    c1, c2 = st.columns(2)
+    c1.markdown("**Strongest**\n" + "".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.strongest) or "-")
+    c2.markdown("**Weakest**\n" + "".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.weakest) or "-")
+    if rep.practice_next:
+        st.markdown("**Practice next:** " + ", ".join(md_escape(bank.questions[q].title) for q in rep.practice_next))
+    if not session.coached:
+        st.subheader("Feedback per question")
+        for run in session.runs:
+            question, _ = find_question(bank, run.question_id)
+            with st.expander(question.title):
+                render_conversation(session, run, question, coached=True)
+    if st.button("New interview", key="mock_new"):
+        st.session_state.pop(SESSION, None)
+        st.rerun()
+
+
+def render() -> None:
+    st.title("Mock interview")
+    if SESSION not in st.session_state:
+        _setup()
+        return
+    store, bank = state.store(), state.bank()
+    session = interview.resume(store, st.session_state[SESSION])
+    if session is None:
+        st.session_state.pop(SESSION)
+        st.rerun()
+    if session.finished:
+        _report(session)
+        return
+    run = session.current
+    question, rubric = find_question(bank, run.question_id)
+    if run.started_at is None:
+        interview.begin_question(session, time.time())
+        interview.save(store, session)
+    st.caption(
+        f"Question {session.index + 1} of {len(session.runs)} · "
+        + ("coached: feedback after each answer" if session.coached else "interview: feedback at the end")
+    )
+    if not run.answered:
+        _countdown(run.started_at, question.suggested_minutes)
+    render_conversation(session, run, question, coached=session.coached)
+    if run.done and session.coached:
+        render_result(run, rubric)
+    if not run.done and (not run.answered or run.pending_follow_up) and answer_step(session, run, key_prefix="mock"):
+        st.rerun()
+    last = session.index == len(session.runs) - 1
+    c1, c2 = st.columns(2)
+    if (run.done or run.answered) and c1.button(
+        "Finish" if last else "Next question", key="mock_next", type="primary" if run.done else "secondary"
+    ):
+        interview.next_question(store, session)
+        st.rerun()
+    if c2.button("End interview now", key="mock_end"):
+        while not session.finished:
+            interview.next_question(store, session)
+        st.rerun()

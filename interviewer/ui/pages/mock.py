@@ -1,0 +1,3 @@
+from interviewer.ui.mock import render
+
+render()

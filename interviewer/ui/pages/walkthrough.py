@@ -1,0 +1,3 @@
+from interviewer.ui.walkthrough import render
+
+render()

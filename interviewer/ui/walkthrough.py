@@ -1,0 +1,70 @@
+"""End-to-end walkthrough: one long answer, a checklist of seven areas, follow-ups on what was missed."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from .. import interview
+from . import state
+from .chat import answer_step, render_conversation, render_result
+from .feedback import md_escape
+
+SESSION = "walkthrough_session"
+ICONS = {"covered": ":green[● covered]", "partial": ":orange[◐ partial]", "missed": ":red[○ missed]"}
+
+
+def checklist_panel(run: interview.QuestionRun, rubric) -> None:
+    st.markdown("**Checklist**")
+    for _, name, status, quote in interview.coverage(run, rubric):
+        st.markdown(f"{ICONS[status]} **{md_escape(name)}**")
+        if quote:
+            st.caption(f"“{quote[:160]}”")
+
+
+def render() -> None:
+    st.title("End-to-end walkthrough")
+    bank, store = state.bank(), state.store()
+    variants = sorted((q for q in bank.questions.values() if q.kind == "checklist"), key=lambda q: q.id)
+    if not variants:
+        st.error("No end-to-end questions are in the bank.")
+        st.stop()
+    by_id = {q.id: q for q in variants}
+    qid = st.selectbox("Scenario", list(by_id), key="walkthrough_question", format_func=lambda i: by_id[i].title)
+    question = by_id[qid]
+    rubric = bank.rubric_for(question)
+    sessions = st.session_state.setdefault(SESSION, {})
+    session = interview.resume(store, sessions[qid]) if qid in sessions else None
+    if session is None:
+        session = interview.Session(
+            id=0, mode="walkthrough", runs=[interview.QuestionRun(question_id=qid, kind="checklist")]
+        )
+    run = session.runs[0]
+    talk, panel = st.columns([3, 2])
+    with panel:
+        checklist_panel(run, rubric)
+    with talk:
+        render_conversation(session, run, question, coached=False)
+        if run.done:
+            st.subheader("Checklist report")
+            render_result(run, rubric)
+            missed = [name for _, name, status, _ in interview.coverage(run, rubric) if status != "covered"]
+            st.markdown(
+                "Still to cover: " + ", ".join(md_escape(m) for m in missed) if missed else "Every area covered."
+            )
+            with st.expander("Model answer"):
+                st.markdown(question.model_answer)
+            if st.button("Start over", key="walkthrough_again"):
+                sessions.pop(qid, None)
+                st.rerun()
+            return
+
+        def open_session() -> interview.Session:
+            real = interview.start(store, bank, "walkthrough", [qid], profile=state.settings().profile)
+            interview.begin_question(real, time.time())
+            sessions[qid] = real.id
+            return real
+
+        if answer_step(session, run, key_prefix="walkthrough", ensure_session=None if session.id else open_session):
+            st.rerun()
