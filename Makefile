@@ -32,7 +32,7 @@ $(VENV)/.installed-llm: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode minimal
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

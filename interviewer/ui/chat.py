@@ -38,7 +38,7 @@ def render_conversation(session: Session, run: QuestionRun, question: Question, 
         st.error(f"Your answer is saved, but grading failed: {main.error}")
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
-            render_grade(main.grade)
+            render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
     answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
     for follow_up in run.follow_ups:
         with st.chat_message("assistant", avatar=INTERVIEWER):

@@ -21,7 +21,7 @@ def score_colour(score: int) -> str:
     return "green" if score >= 70 else "orange" if score >= 40 else "red"
 
 
-def render_grade(grade: Grade, question: Question | None = None) -> None:
+def render_grade(grade: Grade, question: Question | None = None, *, show_follow_up: bool = True) -> None:
     cols = st.columns([1, 3])
     cols[0].metric("Score", f"{grade.score}/100")
     who = f"Graded by **{grade.grader}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
@@ -32,7 +32,7 @@ def render_grade(grade: Grade, question: Question | None = None) -> None:
         st.warning(f"The fallback grader produced this feedback because {grade.fallback_reason}", icon="⚠️")
     for c in grade.criteria:
         render_criterion(c)
-    if grade.follow_up:
+    if show_follow_up and grade.follow_up:
         st.info(f"**Follow-up:** {md_escape(grade.follow_up)}")
     if question is not None:
         with st.expander("Model answer"):
