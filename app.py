@@ -3,6 +3,8 @@
 import streamlit as st
 
 st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="centered")
+# Users see a short error, never a traceback; details go to the server log.
+st.set_option("client.showErrorDetails", "none")
 
 pages = [
     st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),

@@ -56,9 +56,8 @@ def bench_llm(bank, runs: int = 3) -> dict:
             rows.append(
                 (time.perf_counter() - started, grade.provenance.prompt_tokens, grade.provenance.completion_tokens)
             )
-    prompt_words = sum(
-        len(m["content"].split()) for m in build_messages(question, rubric, question.model_answer, schema_hint=True)
-    )
+    messages = build_messages(question, rubric, question.model_answer, schema_hint=False)
+    prompt_words = sum(len(m["content"].split()) for m in messages)
     return {
         "model": grade.model,
         "question": question.id,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bank as bank_mod
+from . import export
 from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .config import load_settings
 from .graders import GradingError, UnknownGraderError, get_grader
@@ -140,6 +141,26 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = Store.open(settings.db_path)
+    text = export.dumps(store, args.format, bank_mod.load_bank(), args.profile or settings.profile)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = Store.open(settings.db_path)
+    count = export.import_json(store, export.load_file(args.file), args.profile)
+    print(f"imported {count} attempt(s)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interviewer", description="Mock-interview coach for ML deployment.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("export", help="export a profile's history (Markdown report, JSON or CSV)")
+    p.add_argument("--format", choices=["md", "json", "csv"], default="md")
+    p.add_argument("--profile")
+    p.add_argument("--output", "-o", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a JSON export; a malformed file changes nothing")
+    p.add_argument("file")
+    p.add_argument("--profile", help="import into this profile (default: the one in the file)")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
@@ -177,7 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, AnswerError, bank_mod.BankError, UnknownGraderError, GradingError) as exc:
+    except (
+        CliError,
+        AnswerError,
+        bank_mod.BankError,
+        UnknownGraderError,
+        GradingError,
+        export.HistoryImportError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

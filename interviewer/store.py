@@ -273,6 +273,44 @@ class Store:
         rows = list(self.db.query(f"{self._ATTEMPTS_SQL} WHERE a.id = ?", [attempt_id]))
         return self._attempt(rows[0]) if rows else None
 
+    @staticmethod
+    def _filters(profile, question_id=None, topic=None, grader=None, mode=None, since=None, until=None):
+        where, params = ["p.name = ?", "a.parent_id IS NULL"], [profile]
+        for clause, value in [
+            ("a.question_id = ?", question_id),
+            ("a.topic = ?", topic),
+            ("g.grader = ?", grader),
+            ("a.session_id IN (SELECT id FROM sessions WHERE mode = ?)", mode),
+            ("a.created_at >= ?", since),
+            ("a.created_at < date(?, '+1 day')", until),
+        ]:
+            if value:
+                where.append(clause)
+                params.append(value)
+        return where, params
+
+    def count_filtered(self, profile: str = DEFAULT_PROFILE, **filters: str | None) -> int:
+        where, params = self._filters(profile, **filters)
+        sql = f"SELECT count(*) AS n FROM ({self._ATTEMPTS_SQL} WHERE {' AND '.join(where)})"
+        return next(self.db.query(sql, params))["n"]
+
+    def previous_attempt(self, attempt: Attempt) -> Attempt | None:
+        """The same candidate's previous graded attempt at the same question, for side-by-side comparison."""
+        sql = (
+            f"{self._ATTEMPTS_SQL} WHERE p.name = ? AND a.question_id = ? AND a.parent_id IS NULL "
+            "AND a.status = 'graded' AND (a.created_at < ? OR (a.created_at = ? AND a.id < ?)) "
+            "ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
+        )
+        rows = list(
+            self.db.query(
+                sql, [attempt.profile, attempt.question_id, attempt.created_at, attempt.created_at, attempt.id]
+            )
+        )
+        return self._attempt(rows[0]) if rows else None
+
+    def profiles(self) -> list[str]:
+        return [r["name"] for r in self.db.query("SELECT name FROM profiles ORDER BY name")]
+
     def follow_ups(self, attempt_id: int) -> list[Attempt]:
         sql = f"{self._ATTEMPTS_SQL} WHERE a.parent_id = ? ORDER BY a.id"
         return [self._attempt(row) for row in self.db.query(sql, [attempt_id])]

@@ -7,7 +7,6 @@ find the attempt in History. A screenshot of the feedback is saved to test-artif
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time

@@ -112,3 +112,27 @@ def test_injection_does_not_raise_the_score():
     )
     assert grade(injection).score == 0
     assert grade(PARTIAL + " " + injection).score == grade(PARTIAL).score
+
+
+def test_graders_from_other_packages_are_found_by_entry_point(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    from interviewer.graders import base
+
+    (tmp_path / "echo_grader.py").write_text(
+        "from interviewer.graders.keyword import KeywordGrader\n"
+        "class EchoGrader(KeywordGrader):\n"
+        "    name = 'echo'\n"
+    )
+    dist = tmp_path / "echo_grader-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: echo-grader\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[interviewer.graders]\necho = echo_grader:EchoGrader\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    monkeypatch.setattr(base, "_REGISTRY", dict(base._REGISTRY))
+    assert "echo" in available()
+    grade = get_grader("echo").grade(QUESTION, RUBRIC, PARTIAL)
+    assert grade.grader == "echo" and grade.score == get_grader("keyword").grade(QUESTION, RUBRIC, PARTIAL).score
+    sys.modules.pop("echo_grader", None)

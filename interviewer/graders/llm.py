@@ -136,7 +136,8 @@ class LLMGrader(Grader):
         model = self._model()
         key = (self.base_url, model)
         fmt = self.negotiated.get(key, FORMATS[0])
-        messages = build_messages(question, rubric, answer, schema_hint=True)
+        # Constrained decoding enforces the shape; only plain mode needs it spelled out (fewer tokens).
+        messages = build_messages(question, rubric, answer, schema_hint=fmt == "plain")
         usage = {"prompt_tokens": 0, "completion_tokens": 0}
         reasks = 0
         while True:
@@ -146,6 +147,7 @@ class LLMGrader(Grader):
                 if fmt == FORMATS[-1] or not _format_rejected(exc):
                     raise GradingError(explain(exc, self.host, self.timeout)) from None
                 fmt = FORMATS[FORMATS.index(fmt) + 1]
+                messages = build_messages(question, rubric, answer, schema_hint=fmt == "plain")
                 continue
             except openai.OpenAIError as exc:
                 raise GradingError(explain(exc, self.host, self.timeout)) from None

@@ -1,0 +1,287 @@
+"""Export a profile's history as JSON, CSV or a Markdown report, and import a JSON export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .bank import Bank
+from .models import LEVEL_LABELS, Attempt, Grade
+from .store import DEFAULT_PROFILE, Store, now
+
+FORMAT = "interviewer-history"
+VERSION = 1
+PAGE = 500
+
+
+class HistoryImportError(ValueError):
+    """The file cannot be imported; nothing was changed. The message says what and where."""
+
+
+class FollowUpRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    criterion_id: str | None = None
+    answer: str
+    created_at: str
+    status: Literal["pending", "graded", "failed"]
+    error: str | None = None
+    grade: Grade | None = None
+
+
+class AttemptRecord(FollowUpRecord):
+    question_id: str
+    topic: str | None = None
+    rubric_id: str | None = None
+    rubric_version: int | None = None
+    source: str | None = None
+    mode: str | None = None
+    time_taken_s: float | None = None
+    overran: bool | None = None
+    follow_ups: list[FollowUpRecord] = []
+
+
+class ExportFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["interviewer-history"]
+    version: Literal[1]
+    exported_at: str | None = None
+    profile: str
+    attempts: list[AttemptRecord]
+
+
+def _all_attempts(store: Store, profile: str) -> Iterator[Attempt]:
+    offset = 0
+    while page := store.attempts(profile, limit=PAGE, offset=offset):
+        yield from page
+        offset += PAGE
+
+
+def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]:
+    """Every top-level attempt of a profile, oldest first, with its follow-ups."""
+    attempts = sorted(_all_attempts(store, profile), key=lambda a: (a.created_at, a.id))
+    modes = {r["id"]: r["mode"] for r in store.db.query("SELECT id, mode FROM sessions")}
+    out = []
+    for a in attempts:
+        follow_ups = [
+            FollowUpRecord(
+                criterion_id=f.criterion_id,
+                answer=f.answer,
+                created_at=f.created_at,
+                status=f.status,
+                error=f.error,
+                grade=f.grade,
+            )
+            for f in store.follow_ups(a.id)
+        ]
+        out.append(
+            AttemptRecord(
+                question_id=a.question_id,
+                topic=a.topic,
+                rubric_id=a.rubric_id,
+                rubric_version=a.rubric_version,
+                answer=a.answer,
+                source=a.source,
+                mode=modes.get(a.session_id),
+                created_at=a.created_at,
+                status=a.status,
+                error=a.error,
+                time_taken_s=a.time_taken_s,
+                overran=a.overran,
+                grade=a.grade,
+                follow_ups=follow_ups,
+            )
+        )
+    return out
+
+
+def to_json(store: Store, profile: str = DEFAULT_PROFILE) -> str:
+    data = ExportFile(
+        format=FORMAT,
+        version=VERSION,
+        exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        profile=profile,
+        attempts=records(store, profile),
+    )
+    return data.model_dump_json(indent=2)
+
+
+CSV_COLUMNS = [
+    "created_at",
+    "profile",
+    "question_id",
+    "topic",
+    "mode",
+    "score",
+    "grader",
+    "model",
+    "fallback_reason",
+    "time_taken_s",
+    "overran",
+    "follow_ups",
+    "levels",
+    "missed",
+    "summary",
+    "answer",
+]
+
+
+def to_csv(store: Store, profile: str = DEFAULT_PROFILE) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS)
+    writer.writeheader()
+    for r in records(store, profile):
+        g = r.grade
+        writer.writerow(
+            {
+                "created_at": r.created_at,
+                "profile": profile,
+                "question_id": r.question_id,
+                "topic": r.topic,
+                "mode": r.mode,
+                "score": g.score if g else None,
+                "grader": g.grader if g else None,
+                "model": g.model if g else None,
+                "fallback_reason": g.fallback_reason if g else None,
+                "time_taken_s": r.time_taken_s,
+                "overran": r.overran,
+                "follow_ups": len(r.follow_ups),
+                "levels": "; ".join(f"{c.id}={c.level}" for c in g.criteria) if g else None,
+                "missed": "; ".join(m for c in g.criteria for m in c.missed) if g else None,
+                "summary": g.summary if g else None,
+                "answer": r.answer,
+            }
+        )
+    return out.getvalue()
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+
+
+def to_markdown(store: Store, bank: Bank, profile: str = DEFAULT_PROFILE) -> str:
+    from .progress import topic_mastery
+
+    recs = records(store, profile)
+    scores = [r.grade.score for r in recs if r.grade]
+    lines = [f"# Interview practice report: {profile}", ""]
+    lines.append(
+        f"{len(recs)} attempt(s)"
+        + (f", average score {sum(scores) / len(scores):.0f}/100" if scores else "")
+        + f". Exported {datetime.now(UTC):%Y-%m-%d}."
+    )
+    mastery = topic_mastery(store, profile)
+    if mastery:
+        lines += ["", "| topic | mastery | questions |", "| --- | --- | --- |"]
+        lines += [f"| {m['topic']} | {m['mastery']:.0f} | {m['questions']} |" for m in mastery]
+    for r in reversed(recs):
+        question = bank.questions.get(r.question_id)
+        title = question.title if question else r.question_id
+        score = f"{r.grade.score}/100" if r.grade else r.status
+        lines += ["", f"## {r.created_at[:16].replace('T', ' ')}: {title} ({score})", ""]
+        if question:
+            lines += [f"*{question.prompt}*", ""]
+        lines += ["**Answer**", "", _quote(r.answer), ""]
+        if r.grade:
+            lines.append(
+                f"Graded by {r.grade.grader}"
+                + (f" ({r.grade.model})" if r.grade.model else "")
+                + (f"; fallback: {r.grade.fallback_reason}" if r.grade.fallback_reason else "")
+            )
+            for c in r.grade.criteria:
+                lines.append(f"- **{c.name or c.id}**: {c.level}/4 {LEVEL_LABELS[c.level]}")
+                lines += [f'  - "{e.quote}"' for e in c.evidence if e.verified]
+                lines += [f"  - missed: {m}" for m in c.missed]
+            if r.grade.summary:
+                lines += ["", r.grade.summary]
+        for f in r.follow_ups:
+            level = f"{f.grade.criteria[0].level}/4" if f.grade else f.status
+            lines += ["", f"Follow-up on {f.criterion_id} ({level}):", "", _quote(f.answer)]
+    return "\n".join(lines) + "\n"
+
+
+def import_json(store: Store, text: str, profile: str | None = None) -> int:
+    """Import an export into `profile` (default: the file's). All or nothing; returns attempts imported."""
+    try:
+        data = ExportFile.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        raise HistoryImportError(f"{where}: {first['msg']}{more}") from None
+    target = profile or data.profile
+    db = store.db
+    with db.atomic():
+        profile_id = store.profile_id(target)
+        sessions: dict[str, int] = {}
+        for r in data.attempts:
+            session_id = None
+            if r.mode:
+                if r.mode not in sessions:
+                    sessions[r.mode] = (
+                        db["sessions"]
+                        .insert({"profile_id": profile_id, "mode": r.mode, "started_at": now(), "status": "imported"})
+                        .last_pk
+                    )
+                session_id = sessions[r.mode]
+            parent = _insert(store, profile_id, session_id, r, None)
+            for f in r.follow_ups:
+                _insert(store, profile_id, session_id, f, parent, base=r)
+    return len(data.attempts)
+
+
+def _insert(
+    store: Store,
+    profile_id: int,
+    session_id: int | None,
+    r: FollowUpRecord,
+    parent_id: int | None,
+    base: AttemptRecord | None = None,
+) -> int:
+    main = base or r
+    row = {
+        "profile_id": profile_id,
+        "session_id": session_id,
+        "question_id": main.question_id,
+        "topic": main.topic,
+        "rubric_id": main.rubric_id,
+        "rubric_version": main.rubric_version,
+        "answer": r.answer,
+        "source": main.source,
+        "status": "pending",
+        "created_at": r.created_at,
+        "parent_id": parent_id,
+        "criterion_id": r.criterion_id,
+        "time_taken_s": None if base else main.time_taken_s,
+        "overran": None if base else main.overran,
+    }
+    attempt_id = store.db["attempts"].insert(row).last_pk
+    if r.grade:
+        store.save_grade(attempt_id, r.grade)
+    if r.status == "failed":
+        store.mark_failed(attempt_id, r.error or "")
+    elif r.status == "pending":
+        store.db["attempts"].update(attempt_id, {"status": "pending", "graded_at": None})
+    return attempt_id
+
+
+def dumps(store: Store, fmt: str, bank: Bank, profile: str = DEFAULT_PROFILE) -> str:
+    if fmt == "json":
+        return to_json(store, profile)
+    if fmt == "csv":
+        return to_csv(store, profile)
+    if fmt == "md":
+        return to_markdown(store, bank, profile)
+    raise ValueError(f"unknown export format {fmt!r} (md, json or csv)")
+
+
+def load_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HistoryImportError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
