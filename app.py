@@ -1,6 +1,8 @@
-"""Streamlit entry point: page registration only. Run with `make run`."""
+"""Streamlit entry point: page registration and the shared sidebar only. Run with `make run`."""
 
 import streamlit as st
+
+from interviewer.ui import sidebar
 
 st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="centered")
 # Users see a short error, never a traceback; details go to the server log.
@@ -11,6 +13,9 @@ pages = [
     st.Page("interviewer/ui/pages/mock.py", title="Mock interview", icon="🎤"),
     st.Page("interviewer/ui/pages/walkthrough.py", title="End-to-end walkthrough", icon="🧭"),
     st.Page("interviewer/ui/pages/history.py", title="History", icon="🗂️"),
+    st.Page("interviewer/ui/pages/progress.py", title="Progress", icon="📈"),
     st.Page("interviewer/ui/pages/settings.py", title="Settings", icon="⚙️"),
 ]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+sidebar.render()
+navigation.run()

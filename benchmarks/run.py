@@ -71,9 +71,47 @@ def bench_llm(bank, runs: int = 3) -> dict:
     }
 
 
+def bench_history(bank, n: int = 10_000) -> dict:
+    """Time the History and Progress pages' queries on a large history."""
+    import tempfile
+
+    from interviewer import progress
+    from interviewer.store import Store
+    from tests.seed import seed_history
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "bench.db")
+        started = time.perf_counter()
+        seed_history(store, bank, n)
+        seeded_s = time.perf_counter() - started
+        queries = {
+            "history_page": lambda: store.attempts("default", limit=200),
+            "history_filtered": lambda: store.attempts("default", limit=200, topic="drift", grader="keyword"),
+            "history_count": lambda: store.count_filtered("default"),
+            "scores_by_day": lambda: progress.scores_by_day(store, "default"),
+            "topic_mastery": lambda: progress.topic_mastery(store, "default"),
+            "weakness_map": lambda: progress.criterion_levels(store, "default"),
+            "recommendations": lambda: progress.recommendations(store, bank, "default"),
+        }
+        timings = {}
+        for name, query in queries.items():
+            runs = []
+            for _ in range(5):
+                started = time.perf_counter()
+                query()
+                runs.append(time.perf_counter() - started)
+            timings[f"{name}_ms"] = round(1000 * statistics.median(runs), 1)
+        store.close()
+    return {"attempts": n, "seed_seconds": round(seeded_s, 1), **timings}
+
+
 def main() -> None:
     bank = load_bank()
-    results = {"keyword_grader": bench_keyword(bank), "llm_grader_local": bench_llm(bank)}
+    results = {
+        "keyword_grader": bench_keyword(bank),
+        "history_10k": bench_history(bank),
+        "llm_grader_local": bench_llm(bank),
+    }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 

@@ -181,6 +181,7 @@ class Store:
         overran: bool | None = None,
         parent_id: int | None = None,
         criterion_id: str | None = None,
+        created_at: str | None = None,
     ) -> int:
         """Save the answer before it is graded, so a failing grader never loses it."""
         row = {
@@ -193,7 +194,7 @@ class Store:
             "answer": answer,
             "source": source,
             "status": "pending",
-            "created_at": now(),
+            "created_at": created_at or now(),
             "time_taken_s": time_taken_s,
             "overran": overran,
             "parent_id": parent_id,
@@ -260,12 +261,16 @@ class Store:
     """
 
     def attempts(
-        self, profile: str = DEFAULT_PROFILE, *, limit: int = 50, offset: int = 0, question_id: str | None = None
+        self,
+        profile: str = DEFAULT_PROFILE,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        **filters: str | None,
     ) -> list[Attempt]:
-        where, params = ["p.name = ?", "a.parent_id IS NULL"], [profile]
-        if question_id:
-            where.append("a.question_id = ?")
-            params.append(question_id)
+        """Top-level attempts, newest first, filtered by question_id, topic, grader, mode,
+        since and until (ISO dates, inclusive)."""
+        where, params = self._filters(profile, **filters)
         sql = f"{self._ATTEMPTS_SQL} WHERE {' AND '.join(where)} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?"
         return [self._attempt(row) for row in self.db.query(sql, [*params, limit, offset])]
 
@@ -274,7 +279,15 @@ class Store:
         return self._attempt(rows[0]) if rows else None
 
     @staticmethod
-    def _filters(profile, question_id=None, topic=None, grader=None, mode=None, since=None, until=None):
+    def _filters(
+        profile: str,
+        question_id: str | None = None,
+        topic: str | None = None,
+        grader: str | None = None,
+        mode: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[list[str], list]:
         where, params = ["p.name = ?", "a.parent_id IS NULL"], [profile]
         for clause, value in [
             ("a.question_id = ?", question_id),

@@ -241,3 +241,77 @@ def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
         at.button(key="skip_followup").click().run()
     assert 1 <= asked <= 7
     assert "Checklist report" in [s.value for s in at.subheader]
+
+
+PROGRESS = "interviewer/ui/pages/progress.py"
+
+
+@pytest.fixture
+def seeded(isolated_env):
+    from interviewer.bank import load_bank
+
+    from .seed import seed_history
+
+    store = Store.open(isolated_env / "history.db")
+    seed_history(store, load_bank(), 300)
+    seed_history(store, load_bank(), 5, profile="bob")
+    store.close()
+
+
+def test_history_filters_on_a_seeded_database(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page(HISTORY).run()
+    assert not at.exception
+    assert "300 attempt(s), newest 200 shown" in [c.value for c in at.caption]
+    at.selectbox(key="history_topic").set_value("drift").run()
+    shown = at.dataframe[0].value
+    assert set(shown["topic"]) == {"drift"} and 0 < len(shown) < 300
+    at.selectbox(key="history_grader").set_value("llm").run()
+    assert [i.value for i in at.info] == ["No attempts match these filters."]
+
+
+def test_history_compares_with_the_previous_attempt_and_offers_retry(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page(HISTORY).run()
+    assert "Compared with your previous attempt" in [s.value for s in at.subheader]
+    at.button(key="history_retry").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Practice"
+
+
+def test_progress_page_on_a_seeded_database(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page(PROGRESS).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [
+        "Score over time",
+        "Mastery per topic",
+        "Weakness map",
+        "Weakest areas",
+        "Practise next",
+    ]
+    next_buttons = [b for b in at.button if b.key and b.key.startswith("next_")]
+    assert len(next_buttons) == 5
+    next_buttons[0].click().run()
+    assert at.title[0].value == "Practice"
+    assert at.selectbox(key="practice_question").value == next_buttons[0].key.removeprefix("next_")
+
+
+def test_profiles_see_only_their_own_history(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert at.sidebar.selectbox(key="profile_picker").options == ["bob", "default"]
+    at.sidebar.selectbox(key="profile_picker").set_value("bob").run()
+    at.switch_page(HISTORY).run()
+    assert "5 attempt(s)" in [c.value for c in at.caption]
+    at.sidebar.text_input(key="new_profile").input("carol").run()
+    assert at.sidebar.selectbox(key="profile_picker").value == "carol"
+    assert [i.value for i in at.info] == [
+        "No attempts yet. Answer a question on the Practice page and it will appear here."
+    ]
+
+
+def test_next_recommended_question(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.button(key="practice_recommend").click().run()
+    assert not at.exception
+    assert any(c.value.startswith("Recommended: ") for c in at.caption)

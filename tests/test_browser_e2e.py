@@ -24,8 +24,16 @@ from .local_llm import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--no-first-run", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing() -> str | None:
@@ -49,8 +57,21 @@ def server(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVIEWER_", "OPENAI_"))}
     env |= {"INTERVIEWER_DB": str(tmp / "history.db"), "INTERVIEWER_SETTINGS": str(tmp / "settings.json")}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-           "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log = open(tmp / "streamlit.log", "wb")  # noqa: SIM115  (closed below)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -97,8 +118,9 @@ def type_answer(page, text: str) -> None:
 
 def test_answer_feedback_follow_up_reload_history(server, page):
     bank = load_bank()
-    first = sorted((q for q in bank.questions.values() if q.kind == "scenario"),
-                   key=lambda q: (q.topic, q.difficulty, q.id))[0]  # what the Practice page shows first
+    first = sorted(
+        (q for q in bank.questions.values() if q.kind == "scenario"), key=lambda q: (q.topic, q.difficulty, q.id)
+    )[0]  # what the Practice page shows first
     partial = " ".join(s.text for s in sentences(first.model_answer)[:2])
     expected = get_grader("keyword").grade(first, bank.rubric_for(first), partial)
     assert expected.follow_up and 0 < expected.score < 100

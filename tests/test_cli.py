@@ -104,3 +104,20 @@ def test_console_entry_reads_stdin(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["question_id"] == QID
+
+
+def test_export_and_import_through_the_cli(capsys, tmp_path, monkeypatch):
+    assert run(capsys, "grade", QID, "--answer", "A canary with 5% of traffic.", "--save", "--profile", "ada")[0] == 0
+    out = tmp_path / "ada.json"
+    assert run(capsys, "export", "--format", "json", "--profile", "ada", "-o", str(out))[0] == 0
+    code, md, _ = run(capsys, "export", "--format", "md", "--profile", "ada")
+    assert code == 0 and md.startswith("# Interview practice report: ada")
+    monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "other.db"))
+    code, _, err = run(capsys, "import", str(out))
+    assert (code, err.strip()) == (0, "imported 1 attempt(s)")
+    (attempt,) = json.loads(run(capsys, "history", "--profile", "ada", "--json")[1])
+    assert attempt["answer"] == "A canary with 5% of traffic." and attempt["status"] == "graded"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "interviewer-history", "version": 1, "profile": "x", "attempts": [{"answer": 1}]}')
+    code, _, err = run(capsys, "import", str(bad))
+    assert code == 1 and err.startswith("error: attempts.0.answer: Input should be a valid string")

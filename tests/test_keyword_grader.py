@@ -121,9 +121,7 @@ def test_graders_from_other_packages_are_found_by_entry_point(tmp_path, monkeypa
     from interviewer.graders import base
 
     (tmp_path / "echo_grader.py").write_text(
-        "from interviewer.graders.keyword import KeywordGrader\n"
-        "class EchoGrader(KeywordGrader):\n"
-        "    name = 'echo'\n"
+        "from interviewer.graders.keyword import KeywordGrader\nclass EchoGrader(KeywordGrader):\n    name = 'echo'\n"
     )
     dist = tmp_path / "echo_grader-0.1.dist-info"
     dist.mkdir()

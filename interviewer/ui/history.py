@@ -1,20 +1,77 @@
-"""History page: saved attempts, newest first, each with its full feedback."""
+"""History page: saved attempts with filters, each with its full feedback, provenance and a comparison."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+from ..models import LEVEL_LABELS, Attempt
 from . import state
 from .feedback import md_escape, render_criterion, render_grade
+from .progress import practise
 
 PAGE_SIZE = 200
+ANY = "any"
+
+
+def _filters(bank) -> dict[str, str | None]:
+    with st.expander("Filters"):
+        c1, c2, c3 = st.columns(3)
+        topic = c1.selectbox("Topic", [ANY, *bank.topics()], key="history_topic")
+        grader = c2.selectbox("Grader", [ANY, "keyword", "llm"], key="history_grader")
+        mode = c3.selectbox("Mode", [ANY, "practice", "mock", "walkthrough"], key="history_mode")
+        ids = sorted(q.id for q in bank.questions.values() if topic in (ANY, q.topic))
+        question = st.selectbox(
+            "Question",
+            [ANY, *ids],
+            key="history_question",
+            format_func=lambda i: i if i == ANY else bank.questions[i].title,
+        )
+        dates = st.date_input("Dates", value=(), key="history_dates", max_value=dt.date.today())
+    since = until = None
+    if isinstance(dates, tuple | list) and dates:
+        since, until = dates[0].isoformat(), dates[-1].isoformat()
+    return {
+        "topic": None if topic == ANY else topic,
+        "grader": None if grader == ANY else grader,
+        "mode": None if mode == ANY else mode,
+        "question_id": None if question == ANY else question,
+        "since": since,
+        "until": until,
+    }
+
+
+def _text(text: str) -> None:
+    for paragraph in filter(None, (p.strip() for p in text.splitlines())):
+        st.markdown(md_escape(paragraph))
+
+
+def _compare(attempt: Attempt, previous: Attempt) -> None:
+    st.subheader("Compared with your previous attempt")
+    st.caption(f"Previous: #{previous.id}, {previous.created_at[:16].replace('T', ' ')}, {previous.score}/100")
+    before = {c.id: c for c in previous.grade.criteria}
+    rows = []
+    for c in attempt.grade.criteria:
+        old = before.get(c.id)
+        rows.append(
+            {
+                "criterion": c.name or c.id,
+                "before": f"{old.level} {LEVEL_LABELS[old.level]}" if old else "-",
+                "now": f"{c.level} {LEVEL_LABELS[c.level]}",
+                "change": c.level - old.level if old else None,
+                "evidence before": old.evidence[0].quote if old and old.evidence else "",
+                "evidence now": c.evidence[0].quote if c.evidence else "",
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def render() -> None:
     st.title("History")
-    settings = state.settings()
-    store = state.store()
-    bank = state.bank()
+    if st.session_state.pop("goto_practice", False):
+        st.switch_page("interviewer/ui/pages/practice.py")
+    settings, store, bank = state.settings(), state.store(), state.bank()
     unfinished = store.open_sessions(settings.profile, mode="mock")
     if unfinished:
         st.subheader("Unfinished mock interviews")
@@ -25,11 +82,15 @@ def render() -> None:
             ):
                 st.session_state["mock_session"] = row["id"]
                 st.switch_page("interviewer/ui/pages/mock.py")
-    attempts = store.attempts(settings.profile, limit=PAGE_SIZE)
+    filters = _filters(bank)
+    attempts = store.attempts(settings.profile, limit=PAGE_SIZE, **filters)
     if not attempts:
-        st.info("No attempts yet. Answer a question on the Practice page and it will appear here.")
+        if any(filters.values()):
+            st.info("No attempts match these filters.")
+        else:
+            st.info("No attempts yet. Answer a question on the Practice page and it will appear here.")
         return
-    total = store.count_attempts(settings.profile)
+    total = store.count_filtered(settings.profile, **filters)
     st.caption(f"{total} attempt(s)" + (f", newest {PAGE_SIZE} shown" if total > PAGE_SIZE else ""))
 
     def title(qid: str) -> str:
@@ -67,17 +128,30 @@ def render() -> None:
     st.subheader(title(attempt.question_id))
     if question:
         st.markdown(question.prompt)
+        st.button("Try again", key="history_retry", on_click=practise, args=(question.id,))
     st.markdown("**Your answer**")
     with st.container(border=True):
-        for paragraph in filter(None, (p.strip() for p in attempt.answer.splitlines())):
-            st.markdown(md_escape(paragraph))
+        _text(attempt.answer)
     if attempt.time_taken_s:
-        st.caption(
-            f"Answered in {attempt.time_taken_s / 60:.1f} min"
-            + (" (over the suggested time)" if attempt.overran else "")
-        )
+        over = " (over the suggested time)" if attempt.overran else ""
+        st.caption(f"Answered in {attempt.time_taken_s / 60:.1f} min{over}")
     if attempt.grade:
         render_grade(attempt.grade, question)
+        p = attempt.grade.provenance
+        with st.expander("Provenance"):
+            st.json(
+                {
+                    "grader": attempt.grade.grader,
+                    "model": attempt.grade.model,
+                    "host": p.host,
+                    "prompt_version": p.prompt_version,
+                    "rubric": f"{attempt.rubric_id} v{attempt.rubric_version}",
+                    "latency_ms": p.latency_ms,
+                    "prompt_tokens": p.prompt_tokens,
+                    "completion_tokens": p.completion_tokens,
+                    "fallback_reason": attempt.grade.fallback_reason,
+                }
+            )
     elif attempt.status == "failed":
         st.error(f"Grading failed: {attempt.error}. The answer is kept.")
     else:
@@ -85,7 +159,9 @@ def render() -> None:
     for follow_up in store.follow_ups(attempt.id):
         with st.container(border=True):
             st.markdown(f"**Follow-up** on {md_escape(follow_up.criterion_id or '')}")
-            for paragraph in filter(None, (p.strip() for p in follow_up.answer.splitlines())):
-                st.markdown(md_escape(paragraph))
+            _text(follow_up.answer)
             if follow_up.grade:
                 render_criterion(follow_up.grade.criteria[0])
+    previous = store.previous_attempt(attempt) if attempt.grade else None
+    if previous and previous.grade:
+        _compare(attempt, previous)

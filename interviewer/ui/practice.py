@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from .. import interview
+from .. import interview, progress
 from ..models import Question
 from . import state
 from .chat import answer_step, render_conversation, render_result
@@ -35,10 +35,25 @@ def _pick_question(questions: list[Question]) -> Question | None:
     return by_id[qid]
 
 
+def _recommend() -> None:
+    recs = progress.recommendations(state.store(), state.bank(), state.settings().profile, limit=1)
+    if recs:
+        st.session_state["practice_topic"] = ALL
+        st.session_state["practice_difficulty"] = ["easy", "medium", "hard"]
+        st.session_state["practice_question"] = recs[0][0]
+        st.session_state["practice_why"] = {recs[0][0]: recs[0][1]}
+
+
 def render() -> None:
     st.title("Practice")
     bank = state.bank()
     state.bank_warning(bank)
+    st.button(
+        "Next recommended question",
+        key="practice_recommend",
+        on_click=_recommend,
+        help="Spaced repetition: reviews that are due, then weak topics, then new questions.",
+    )
     questions = sorted(
         (q for q in bank.questions.values() if q.kind == "scenario"), key=lambda q: (q.topic, q.difficulty, q.id)
     )
@@ -48,6 +63,9 @@ def render() -> None:
     question = _pick_question(questions)
     if question is None:
         return
+    why = st.session_state.get("practice_why", {}).get(question.id)
+    if why:
+        st.caption(f"Recommended: {why}")
     rubric = bank.rubric_for(question)
     store = state.store()
     sessions = st.session_state.setdefault("practice_sessions", {})

@@ -25,6 +25,7 @@ def _secrets() -> dict:
 
 
 API_KEY = "settings_api_key"  # session memory only: never saved to disk, the database or logs
+PROFILE = "profile_picker"  # the sidebar's profile widget, for this browser session
 
 
 def settings() -> Settings:
@@ -32,6 +33,8 @@ def settings() -> Settings:
     typed_key = st.session_state.get(API_KEY)
     if typed_key:
         current = current.model_copy(update={"llm_api_key": SecretStr(typed_key)})
+    if st.session_state.get(PROFILE):
+        current = current.model_copy(update={"profile": st.session_state[PROFILE]})
     return current
 
 

@@ -1,0 +1,3 @@
+from interviewer.ui.progress import render
+
+render()

@@ -1,0 +1,64 @@
+"""Progress page: scores over time, mastery per topic, the weakness map, and what to practise next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import progress
+from . import state
+from .feedback import md_escape
+
+
+def practise(question_id: str) -> None:
+    """Open a question on the Practice page (a button callback)."""
+    st.session_state["practice_topic"] = "All topics"
+    st.session_state["practice_difficulty"] = ["easy", "medium", "hard"]
+    st.session_state["practice_question"] = question_id
+    st.session_state["goto_practice"] = True
+
+
+def render() -> None:
+    st.title("Progress")
+    if st.session_state.pop("goto_practice", False):
+        st.switch_page("interviewer/ui/pages/practice.py")
+    store, bank, profile = state.store(), state.bank(), state.settings().profile
+    days = progress.scores_by_day(store, profile)
+    if not days:
+        st.info("No graded attempts yet. Your progress appears here after your first answers.")
+        return
+    st.subheader("Score over time")
+    st.line_chart(
+        {"day": [d["day"] for d in days], "average score": [d["score"] for d in days]}, x="day", y="average score"
+    )
+    mastery = progress.topic_mastery(store, profile)
+    st.subheader("Mastery per topic")
+    st.caption("Mean of each question's latest score.")
+    st.bar_chart(
+        {"topic": [m["topic"] for m in mastery], "mastery": [m["mastery"] for m in mastery]},
+        x="topic",
+        y="mastery",
+        horizontal=True,
+    )
+    st.subheader("Weakness map")
+    levels = progress.criterion_levels(store, profile)
+    st.dataframe(
+        [
+            {"topic": r["topic"], "criterion": r["name"], "mean level (0-4)": r["level"], "answers": r["n"]}
+            for r in levels[:50]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader("Weakest areas")
+    for spot in progress.weak_spots(store, bank, profile, limit=3):
+        st.markdown(f"- **{md_escape(spot['name'])}** in {spot['topic']} (mean level {spot['level']:.1f}/4)")
+        for qid in spot["questions"][:2]:
+            st.button(
+                f"Practise: {bank.questions[qid].title}",
+                key=f"weak_{spot['criterion_id']}_{qid}",
+                on_click=practise,
+                args=(qid,),
+            )
+    st.subheader("Practise next")
+    for qid, why in progress.recommendations(store, bank, profile, limit=5):
+        st.button(f"{bank.questions[qid].title} · {why}", key=f"next_{qid}", on_click=practise, args=(qid,))

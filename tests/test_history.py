@@ -1,0 +1,131 @@
+"""History over time: spaced repetition, progress queries, filters, profiles, export and import."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from interviewer import export, progress, schedule
+from interviewer.answers import submit
+from interviewer.bank import load_bank
+from interviewer.graders import get_grader
+from interviewer.store import Store, connect
+
+BANK = load_bank()
+GRADER = get_grader("keyword")
+T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
+
+
+def at(days: float) -> str:
+    return (T0 + timedelta(days=days)).isoformat()
+
+
+def test_leitner_boxes_promote_demote_and_schedule():
+    history = [("q", at(0), 85), ("q", at(1), 90), ("q", at(4), 60)]
+    card = schedule.cards(history)["q"]
+    assert (card.box, card.last_score, card.attempts) == (3, 60, 3)  # 85 and 90 promote; 60 holds
+    assert card.due == T0 + timedelta(days=4 + schedule.INTERVAL_DAYS[3])
+    card = schedule.cards([*history, ("q", at(5), 30)])["q"]
+    assert card.box == 1 and card.due == T0 + timedelta(days=6)  # a low score sends it back to box 1
+    top = schedule.cards([("q", at(i), 100) for i in range(10)])["q"]
+    assert top.box == schedule.TOP_BOX
+
+
+def test_recommend_due_first_then_unseen_from_weak_topics_then_lowest():
+    topics = {"a": "drift", "b": "drift", "c": "security", "d": "security", "e": "cicd"}
+    history = [("a", at(0), 40), ("c", at(0), 95), ("c", at(1), 95)]
+    recs = schedule.recommend(history, topics, now=T0 + timedelta(days=2), limit=5)
+    ids = [q for q, _ in recs]
+    assert ids[0] == "a" and recs[0][1].startswith("due for review (box 1")
+    # unseen: b is in the weakest topic (drift, 40); e's topic is untried (50); d's topic is strong (95)
+    assert ids[1:4] == ["b", "e", "d"] and ids[4] == "c"
+    assert schedule.recommend(history, topics, now=T0 + timedelta(days=2), limit=2) == recs[:2]
+
+
+@pytest.fixture
+def store():
+    return Store(connect(":memory:"))
+
+
+def seed(store: Store, profile: str, items: list[tuple[str, int, str]]) -> None:
+    """items: (question id, how much of its model answer to use, 0-100 %, ISO time)."""
+    for qid, share, when in items:
+        q = BANK.questions[qid]
+        words = q.model_answer.split()
+        text = " ".join(words[: max(3, len(words) * share // 100)])
+        result = submit(store, GRADER, q, BANK.rubric_for(q), text, profile=profile)
+        store.db["attempts"].update(result.attempt_id, {"created_at": when})
+
+
+def test_profiles_filters_and_progress(store):
+    seed(
+        store,
+        "ada",
+        [
+            ("canary-vs-blue-green", 100, at(0)),
+            ("canary-vs-blue-green", 30, at(1)),
+            ("data-vs-concept-drift-churn", 100, at(2)),
+        ],
+    )
+    seed(store, "bob", [("untrusted-joblib-model-file", 100, at(0))])
+    assert store.profiles() == ["ada", "bob"]
+    assert [a.question_id for a in store.attempts("bob")] == ["untrusted-joblib-model-file"]
+    assert [a.created_at for a in store.attempts("ada", topic="release-strategies")] == [at(1), at(0)]
+    assert [a.created_at for a in store.attempts("ada", since="2026-01-02", until="2026-01-02")] == [at(1)]
+    assert store.attempts("ada", grader="llm") == [] and len(store.attempts("ada", grader="keyword")) == 3
+    assert store.count_filtered("ada", topic="drift") == 1
+    latest = store.attempts("ada", question_id="canary-vs-blue-green")[0]
+    assert store.previous_attempt(latest).created_at == at(0)
+    days = progress.scores_by_day(store, "ada")
+    assert [d["day"] for d in days] == ["2026-01-01", "2026-01-02", "2026-01-03"] and days[0]["score"] == 100
+    mastery = {m["topic"]: m for m in progress.topic_mastery(store, "ada")}
+    assert mastery["drift"]["mastery"] == 100 and mastery["release-strategies"]["mastery"] < 100  # latest counts
+    weak = progress.weak_spots(store, BANK, "ada", limit=1)[0]
+    assert weak["topic"] == "release-strategies" and "canary-vs-blue-green" in weak["questions"]
+    recs = progress.recommendations(store, BANK, "ada", now=T0 + timedelta(days=3))
+    assert recs[0][0] == "canary-vs-blue-green"  # failed a day ago: due again
+
+
+def test_export_import_round_trip(store, tmp_path):
+    seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("data-vs-concept-drift-churn", 100, at(1))])
+    first = json.loads(export.to_json(store, "ada"))
+    empty = Store(connect(":memory:"))
+    assert export.import_json(empty, json.dumps(first)) == 2
+    again = json.loads(export.to_json(empty, "ada"))
+    first.pop("exported_at"), again.pop("exported_at")
+    assert again == first
+    csv_text = export.to_csv(empty, "ada")
+    assert csv_text.splitlines()[0].startswith("created_at,profile,question_id")
+    assert len(csv_text.splitlines()) == 3
+    md = export.to_markdown(empty, BANK, "ada")
+    assert md.startswith("# Interview practice report: ada") and "Canary or blue-green" in md
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda d: d | {"format": "other"}, "format: Input should be 'interviewer-history'"),
+        (lambda d: {**d, "attempts": [{**d["attempts"][0], "answer": None}]}, "attempts.0.answer"),
+        (lambda d: {**d, "attempts": d["attempts"] + ["junk"]}, "attempts.1"),
+    ],
+)
+def test_malformed_import_changes_nothing(store, mangle, message):
+    seed(store, "ada", [("canary-vs-blue-green", 60, at(0))])
+    data = json.loads(export.to_json(store, "ada"))
+    before = store.db["attempts"].count
+    with pytest.raises(export.HistoryImportError, match=message.replace(".", r"\.").replace("(", r"\(")):
+        export.import_json(store, json.dumps(mangle(data)))
+    with pytest.raises(export.HistoryImportError, match="Invalid JSON"):
+        export.import_json(store, "{not json")
+    assert store.db["attempts"].count == before
+
+
+def test_failed_insert_rolls_back_the_whole_import(store):
+    seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("canary-vs-blue-green", 90, at(1))])
+    data = json.loads(export.to_json(store, "ada"))
+    data["attempts"][1]["grade"]["criteria"][0]["weight"] = -1  # passes nothing: weights must be positive
+    with pytest.raises(export.HistoryImportError):
+        export.import_json(store, json.dumps(data), profile="carol")
+    assert "carol" not in store.profiles()
