@@ -62,3 +62,11 @@ def write_bank(tmp_path):
         return root
 
     return write
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see whether the test failed (the browser test saves a screenshot then).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -93,7 +93,7 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def page(server):
+def page(server, request):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -101,6 +101,9 @@ def page(server):
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         page.set_default_timeout(30_000)
         yield page
+        if request.node.rep_call.failed:  # what the browser showed when it failed
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
         browser.close()
 
 
@@ -110,9 +113,10 @@ def wait_idle(page) -> None:
 
 
 def type_answer(page, text: str) -> None:
-    box = page.get_by_role("textbox").last
+    box = page.locator("textarea").last  # the answer box (sidebar inputs are not textareas)
     box.fill(text)
     box.press("Control+Enter")  # commits the value to Streamlit before the click
+    page.wait_for_selector("[data-testid='InputInstructions']", state="hidden")
     wait_idle(page)
 
 
