@@ -12,6 +12,8 @@ pages = [
     st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),
     st.Page("interviewer/ui/pages/mock.py", title="Mock interview", icon="🎤"),
     st.Page("interviewer/ui/pages/walkthrough.py", title="End-to-end walkthrough", icon="🧭"),
+    st.Page("interviewer/ui/pages/quiz.py", title="Quiz", icon="⚡"),
+    st.Page("interviewer/ui/pages/glossary.py", title="Glossary", icon="📖"),
     st.Page("interviewer/ui/pages/history.py", title="History", icon="🗂️"),
     st.Page("interviewer/ui/pages/progress.py", title="Progress", icon="📈"),
     st.Page("interviewer/ui/pages/settings.py", title="Settings", icon="⚙️"),

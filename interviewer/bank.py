@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import Question, Rubric
+from .models import GlossaryTerm, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,16 @@ class Problem:
 class Bank:
     questions: dict[str, Question] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    quiz: dict[str, QuizQuestion] = field(default_factory=dict)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)  # by lower-case term
     problems: list[Problem] = field(default_factory=list)
+
+    def term(self, name: str) -> GlossaryTerm | None:
+        """A glossary entry by its term or one of its aliases, any case."""
+        key = name.strip().casefold()
+        if key in self.glossary:
+            return self.glossary[key]
+        return next((t for t in self.glossary.values() if key in (a.casefold() for a in t.aliases)), None)
 
     def rubric_for(self, question: Question) -> Rubric:
         return self.rubrics[question.rubric]
@@ -63,7 +72,7 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-SECTIONS = ("questions", "rubrics")
+SECTIONS = ("questions", "rubrics", "quiz", "glossary")
 
 
 def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
@@ -211,35 +220,57 @@ def load_bank(root: Path | None = None, extra_paths: Iterable[Path] = ()) -> Ban
     return load_paths([root / "questions", root / "rubrics", *extra_paths])
 
 
+MODELS: dict[str, type[BaseModel]] = {
+    "questions": Question,
+    "rubrics": Rubric,
+    "quiz": QuizQuestion,
+    "glossary": GlossaryTerm,
+}
+
+
+LABELS = {"rubrics": "rubric id", "quiz": "quiz id", "glossary": "glossary term"}
+
+
+def _key(obj: BaseModel) -> str:
+    return obj.term.casefold() if isinstance(obj, GlossaryTerm) else obj.id
+
+
 def load_paths(paths: Iterable[Path]) -> Bank:
     bank = Bank()
     question_items: list[tuple[Question, _Item]] = []
-    rubric_lines: dict[str, str] = {}
+    glossary_items: list[tuple[GlossaryTerm, _Item]] = []
+    quiz_items: list[tuple[QuizQuestion, _Item]] = []
+    seen_at: dict[tuple[str, str], str] = {}
     for path in _yaml_files(paths):
         items, problems = _load_yaml(path)
         bank.problems.extend(problems)
         for item in items:
-            model = Rubric if item.section == "rubrics" else Question
-            obj, problems = _validate(item, model)
+            obj, problems = _validate(item, MODELS[item.section])
             bank.problems.extend(problems)
             if obj is None:
                 continue
-            where = f"{item.path}:{_line(item.node)}"
-            if isinstance(obj, Rubric):
-                if obj.id in bank.rubrics:
-                    bank.problems.append(
-                        Problem(
-                            item.path,
-                            _id_line(item),
-                            f"rubrics[{item.index}].id",
-                            f"duplicate rubric id {obj.id!r} (first defined at {rubric_lines[obj.id]})",
-                        )
+            if isinstance(obj, Question):
+                question_items.append((obj, item))  # checked once every rubric is known
+                continue
+            collection = getattr(bank, item.section)
+            key, field_name = _key(obj), "term" if isinstance(obj, GlossaryTerm) else "id"
+            if key in collection:
+                bank.problems.append(
+                    Problem(
+                        item.path,
+                        _id_line(item, field_name),
+                        f"{item.section}[{item.index}].{field_name}",
+                        f"duplicate {LABELS[item.section]} {key!r} (first defined at {seen_at[item.section, key]})",
                     )
-                    continue
-                bank.rubrics[obj.id] = obj
-                rubric_lines[obj.id] = where
-            else:
-                question_items.append((obj, item))
+                )
+                continue
+            collection[key] = obj
+            seen_at[item.section, key] = f"{item.path}:{_line(item.node)}"
+            if isinstance(obj, GlossaryTerm):
+                glossary_items.append((obj, item))
+            elif isinstance(obj, QuizQuestion):
+                quiz_items.append((obj, item))
+    bank.problems.extend(_check_links(bank, glossary_items, quiz_items))
     question_lines: dict[str, str] = {}
     for question, item in question_items:
         problems = _check_question(question, item, bank, question_lines)
@@ -248,6 +279,24 @@ def load_paths(paths: Iterable[Path]) -> Bank:
             bank.questions[question.id] = question
             question_lines[question.id] = f"{item.path}:{_line(item.node)}"
     return bank
+
+
+def _check_links(bank: Bank, glossary: list, quiz: list) -> list[Problem]:
+    """Related terms and quiz terms must name glossary entries (by term or alias)."""
+    problems = []
+    for obj, item, attr in [*((t, i, "related") for t, i in glossary), *((q, i, "terms") for q, i in quiz)]:
+        for n, name in enumerate(getattr(obj, attr)):
+            if bank.term(name) is None:
+                node, _ = _node_at(item.node, (attr, n))
+                problems.append(
+                    Problem(
+                        item.path,
+                        _line(node),
+                        f"{item.section}[{item.index}].{attr}[{n}]",
+                        f"no glossary entry {name!r}",
+                    )
+                )
+    return problems
 
 
 def _id_line(item: _Item, key: str = "id") -> int:

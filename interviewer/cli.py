@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from . import bank as bank_mod
-from . import export
+from . import export, quiz, speech
 from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .config import load_settings
 from .graders import GradingError, UnknownGraderError, get_grader
@@ -43,7 +44,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if bank.problems:
         print(f"{len(bank.problems)} problem(s) in {len(bank.broken_files)} file(s)", file=sys.stderr)
         return 1
-    print(f"ok: {len(bank.questions)} questions, {len(bank.rubrics)} rubrics", file=sys.stderr)
+    print(
+        f"ok: {len(bank.questions)} questions, {len(bank.rubrics)} rubrics, {len(bank.quiz)} quiz questions, "
+        f"{len(bank.glossary)} glossary terms",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -161,6 +166,94 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask(prompt: str) -> str:
+    print(prompt, end="", flush=True, file=sys.stderr)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip()
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    bank = bank_mod.load_bank()
+    rnd = quiz.compose(
+        bank, count=args.count, minutes=args.minutes, topics=args.topic or None, seed=args.seed, now=datetime.now(UTC)
+    )
+    if not args.json:
+        print(
+            f"{len(rnd.items)} questions, {args.minutes:g} minutes (seed {rnd.seed}). Answer with a letter; "
+            "Enter skips.",
+            file=sys.stderr,
+        )
+    for i, item in enumerate(rnd.items):
+        q = bank.quiz[item.quiz_id]
+        options = [q.options[j] for j in item.order]
+        lines = [f"\n{i + 1}. [{q.topic}, {q.difficulty}] {q.question}"]
+        lines += [f"   {chr(65 + k)}) {o.text}" for k, o in enumerate(options)]
+        print("\n".join(lines), file=sys.stderr)
+        try:
+            reply = _ask("> ").upper()
+        except EOFError:
+            break
+        choice = ord(reply[0]) - 65 if reply and 0 <= ord(reply[0]) - 65 < len(options) else None
+        quiz.answer(rnd, i, choice, datetime.now(UTC))
+    result = quiz.finish(rnd, bank, datetime.now(UTC))
+    store = Store.open(load_settings().db_path)
+    store.save_quiz(rnd.model_dump_json(), result.model_dump(mode="json"), args.profile or load_settings().profile)
+    if args.json:
+        _print_json({"seed": rnd.seed, "percent": result.percent, **result.model_dump(mode="json")})
+        return 0
+    over = " (over time)" if result.over_time else ""
+    print(f"\nScore: {result.correct}/{result.total} ({result.percent}%) in {result.time_used_s / 60:.1f} min{over}")
+    for topic, (right, total) in sorted(result.per_topic.items()):
+        print(f"  {topic:24} {right}/{total}")
+    for m in result.missed:
+        print(f"\n- {m.question}\n  you: {m.chosen or '(no answer)'}" + (" (too late)" if m.late else ""))
+        if m.why_chosen_is_wrong:
+            print(f"  why not: {m.why_chosen_is_wrong}")
+        print(f"  answer: {m.correct}\n  why: {m.why_correct}")
+        if m.terms:
+            print(f"  glossary: {', '.join(m.terms)}")
+    return 0
+
+
+def cmd_glossary(args: argparse.Namespace) -> int:
+    bank = bank_mod.load_bank()
+    found = quiz.look_up(bank, " ".join(args.term))
+    if not found:
+        raise CliError(f"no glossary entry for {' '.join(args.term)!r}")
+    if not args.term:
+        print("\n".join(t.term for t in found))
+        return 0
+    for t in found[:3]:
+        aliases = f" ({', '.join(t.aliases)})" if t.aliases else ""
+        print(f"{t.term}{aliases}\n\n{t.definition}\n\nIn an interview: {t.interview}")
+        if t.related:
+            print(f"\nRelated: {', '.join(t.related)}")
+        print()
+    return 0
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    transcriber = speech.get_transcriber(settings.stt_model, settings.llm_base_url, key)
+    transcript = transcriber.transcribe(Path(args.file))
+    metrics = speech.delivery(transcript, args.minutes)
+    if args.json:
+        _print_json(transcript.model_dump(mode="json", exclude={"words"}) | {"delivery": metrics.model_dump()})
+        return 0
+    print(transcript.text)
+    fillers = ", ".join(f"{k} x{v}" for k, v in metrics.fillers.items()) or "none"
+    print(
+        f"\n{metrics.duration_s:.0f} s, {metrics.words} words, {metrics.wpm:.0f} wpm, fillers: {fillers}, "
+        f"pauses over 2 s: {len(metrics.long_pauses)}"
+    )
+    for line in metrics.advice:
+        print(f"- {line}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interviewer", description="Mock-interview coach for ML deployment.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,23 +295,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--profile", help="import into this profile (default: the one in the file)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("quiz", help="a timed multiple-choice round in the terminal")
+    p.add_argument("--count", type=int, default=15)
+    p.add_argument("--minutes", type=float, default=20)
+    p.add_argument("--topic", action="append", help="limit to a topic (repeatable)")
+    p.add_argument("--seed", type=int, help="replay a round exactly")
+    p.add_argument("--profile")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_quiz)
+
+    p = sub.add_parser("transcribe", help="transcribe a recorded answer and report delivery metrics")
+    p.add_argument("file")
+    p.add_argument("--minutes", type=float, help="the question's suggested time, for length advice")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("glossary", help="look up a deployment term (no term: list them all)")
+    p.add_argument("term", nargs="*")
+    p.set_defaults(func=cmd_glossary)
     return parser
+
+
+# Errors whose message is meant for the user: one line, exit 1, no traceback.
+USER_ERRORS = (
+    CliError,
+    AnswerError,
+    bank_mod.BankError,
+    UnknownGraderError,
+    GradingError,
+    export.HistoryImportError,
+    quiz.QuizError,
+    speech.AudioError,
+    OSError,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (
-        CliError,
-        AnswerError,
-        bank_mod.BankError,
-        UnknownGraderError,
-        GradingError,
-        export.HistoryImportError,
-    ) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
+    except USER_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

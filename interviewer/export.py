@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Literal
@@ -42,6 +43,7 @@ class AttemptRecord(FollowUpRecord):
     mode: str | None = None
     time_taken_s: float | None = None
     overran: bool | None = None
+    delivery: dict | None = None
     follow_ups: list[FollowUpRecord] = []
 
 
@@ -93,6 +95,7 @@ def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]
                 time_taken_s=a.time_taken_s,
                 overran=a.overran,
                 grade=a.grade,
+                delivery=a.delivery,
                 follow_ups=follow_ups,
             )
         )
@@ -258,6 +261,7 @@ def _insert(
         "criterion_id": r.criterion_id,
         "time_taken_s": None if base else main.time_taken_s,
         "overran": None if base else main.overran,
+        "delivery_json": json.dumps(main.delivery) if main.delivery and not base else None,
     }
     attempt_id = store.db["attempts"].insert(row).last_pk
     if r.grade:

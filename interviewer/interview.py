@@ -195,8 +195,11 @@ def answer(
     now: float,
     profile: str = DEFAULT_PROFILE,
     source: str = "typed",
+    delivery: dict | None = None,
 ) -> Submission:
-    """Answer the current question, or its pending follow-up. Saves the answer first, then the new state."""
+    """Answer the current question, or its pending follow-up. Saves the answer first, then the new state.
+
+    `delivery` holds the delivery metrics of a spoken answer; they are saved with the attempt."""
     run = session.current
     if run is None:
         raise AnswerError("This interview is finished.")
@@ -216,6 +219,7 @@ def answer(
             source=source,
             time_taken_s=elapsed,
             overran=overran,
+            delivery=delivery,
         )
         run.attempt_id, run.time_taken_s, run.overran = result.attempt_id, elapsed, overran
         if result.grade:
@@ -236,6 +240,7 @@ def answer(
             source=source,
             parent_id=run.attempt_id,
             criterion_id=pending.criterion,
+            delivery=delivery,
         )
         pending.attempt_id = result.attempt_id
         if result.grade:

@@ -197,6 +197,43 @@ class Attempt(Strict):
     overran: bool | None = None
     parent_id: int | None = None
     criterion_id: str | None = None
+    delivery: dict[str, Any] | None = None
     score: int | None = None
     grader: str | None = None
     grade: Grade | None = None
+
+
+class QuizOption(Strict):
+    text: str = Field(min_length=1)
+    correct: bool = False
+    why: str = Field(min_length=1)  # why it is right, or why it is wrong
+
+
+class QuizQuestion(Strict):
+    """A multiple-choice warm-up question: one correct option and 3-4 plausible distractors."""
+
+    id: str = Slug
+    topic: str = Slug
+    difficulty: Difficulty
+    question: str = Field(min_length=1)
+    options: list[QuizOption] = Field(min_length=4, max_length=5)
+    terms: list[str] = []  # glossary terms the explanation links to
+
+    @model_validator(mode="after")
+    def _one_correct_no_duplicates(self) -> QuizQuestion:
+        correct = sum(o.correct for o in self.options)
+        if correct != 1:
+            raise ValueError(f"exactly one option must be correct (found {correct})")
+        texts = [o.text.casefold() for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("options must not repeat")
+        return self
+
+
+class GlossaryTerm(Strict):
+    term: str = Field(min_length=1)
+    aliases: list[str] = []
+    definition: str = Field(min_length=1)
+    interview: str = Field(min_length=1)  # when it matters in an interview
+    related: list[str] = []
+    topic: str | None = None

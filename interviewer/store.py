@@ -8,116 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
+from .migrations import migrations
 from .models import Attempt, Grade, Question, Rubric
 
-migrations = Migrations("interviewer")
 DEFAULT_PROFILE = "default"
 BUSY_TIMEOUT_S = 30
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db["profiles"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name", "created_at"})
-    db["profiles"].create_index(["name"], unique=True)
-    db["sessions"].create(
-        {"id": int, "profile_id": int, "mode": str, "started_at": str, "ended_at": str},
-        pk="id",
-        foreign_keys=[("profile_id", "profiles", "id")],
-        not_null={"profile_id", "mode", "started_at"},
-    )
-    db["attempts"].create(
-        {
-            "id": int,
-            "profile_id": int,
-            "session_id": int,
-            "question_id": str,
-            "topic": str,
-            "rubric_id": str,
-            "rubric_version": int,
-            "answer": str,
-            "source": str,
-            "status": str,
-            "error": str,
-            "created_at": str,
-            "graded_at": str,
-        },
-        pk="id",
-        foreign_keys=[("profile_id", "profiles", "id"), ("session_id", "sessions", "id")],
-        not_null={"profile_id", "question_id", "answer", "status", "created_at"},
-    )
-    db["grades"].create(
-        {
-            "id": int,
-            "attempt_id": int,
-            "grader": str,
-            "model": str,
-            "score": int,
-            "fallback_reason": str,
-            "summary": str,
-            "follow_up": str,
-            "host": str,
-            "prompt_version": str,
-            "rubric_version": int,
-            "raw_output": str,
-            "latency_ms": float,
-            "prompt_tokens": int,
-            "completion_tokens": int,
-            "grade_json": str,
-            "created_at": str,
-        },
-        pk="id",
-        foreign_keys=[("attempt_id", "attempts", "id")],
-        not_null={"attempt_id", "grader", "score", "grade_json", "created_at"},
-    )
-    db["criterion_grades"].create(
-        {
-            "id": int,
-            "grade_id": int,
-            "criterion_id": str,
-            "name": str,
-            "level": int,
-            "weight": float,
-            "evidence": str,
-            "missed": str,
-            "red_flags": str,
-        },
-        pk="id",
-        foreign_keys=[("grade_id", "grades", "id")],
-        not_null={"grade_id", "criterion_id", "level", "weight"},
-    )
-
-
-@migrations()
-def m002_timing_and_indexes(db: Database) -> None:
-    # Timed answers (mock interviews) record how long the candidate took.
-    db["attempts"].add_column("time_taken_s", float)
-    db["attempts"].create_index(["profile_id", "created_at"])
-    db["attempts"].create_index(["question_id"])
-    db["grades"].create_index(["attempt_id"])
-    db["criterion_grades"].create_index(["grade_id"])
-
-
-@migrations()
-def m003_sessions_followups_drafts(db: Database) -> None:
-    # Interviews: resumable session state, follow-up answers linked to their question's answer, drafts.
-    db["sessions"].add_column("state_json", str)
-    db["sessions"].add_column("status", str)
-    db["attempts"].add_column("parent_id", int, fk="attempts", fk_col="id")
-    db["attempts"].add_column("criterion_id", str)
-    db["attempts"].add_column("overran", int)
-    db["drafts"].create(
-        {"profile_id": int, "key": str, "text": str, "updated_at": str},
-        pk=("profile_id", "key"),
-        foreign_keys=[("profile_id", "profiles", "id")],
-        not_null={"text", "updated_at"},
-    )
-    db["sessions"].create_index(["profile_id", "status"])
 
 
 def default_db_path() -> Path:
@@ -182,6 +82,7 @@ class Store:
         parent_id: int | None = None,
         criterion_id: str | None = None,
         created_at: str | None = None,
+        delivery: dict | None = None,
     ) -> int:
         """Save the answer before it is graded, so a failing grader never loses it."""
         row = {
@@ -195,6 +96,7 @@ class Store:
             "source": source,
             "status": "pending",
             "created_at": created_at or now(),
+            "delivery_json": json.dumps(delivery) if delivery else None,
             "time_taken_s": time_taken_s,
             "overran": overran,
             "parent_id": parent_id,
@@ -253,7 +155,7 @@ class Store:
     _ATTEMPTS_SQL = """
         SELECT a.id, p.name AS profile, a.session_id, a.question_id, a.topic, a.rubric_id, a.rubric_version,
                a.answer, a.source, a.status, a.error, a.created_at, a.time_taken_s, a.overran, a.parent_id,
-               a.criterion_id,
+               a.criterion_id, a.delivery_json,
                g.score, g.grader, g.grade_json
         FROM attempts a
         JOIN profiles p ON p.id = a.profile_id
@@ -321,6 +223,32 @@ class Store:
         )
         return self._attempt(rows[0]) if rows else None
 
+    def save_quiz(self, round_json: str, result: dict, profile: str = DEFAULT_PROFILE) -> int:
+        data = json.loads(round_json)
+        row = {
+            "profile_id": self.profile_id(profile),
+            "started_at": data["started_at"],
+            "finished_at": data.get("finished_at"),
+            "seed": data["seed"],
+            "questions": result["total"],
+            "correct": result["correct"],
+            "late": result["late"],
+            "time_used_s": result["time_used_s"],
+            "over_time": result["over_time"],
+            "round_json": round_json,
+            "result_json": json.dumps(result),
+        }
+        with self.db.atomic():
+            return self.db["quiz_rounds"].insert(row).last_pk
+
+    def quiz_rounds(self, profile: str = DEFAULT_PROFILE, limit: int = 100) -> list[dict]:
+        sql = (
+            "SELECT q.id, q.started_at, q.seed, q.questions, q.correct, q.late, q.time_used_s, q.over_time, "
+            "q.result_json FROM quiz_rounds q JOIN profiles p ON p.id = q.profile_id WHERE p.name = ? "
+            "ORDER BY q.started_at DESC LIMIT ?"
+        )
+        return list(self.db.query(sql, [profile, limit]))
+
     def profiles(self) -> list[str]:
         return [r["name"] for r in self.db.query("SELECT name FROM profiles ORDER BY name")]
 
@@ -376,6 +304,8 @@ class Store:
 
     @staticmethod
     def _attempt(row: dict) -> Attempt:
+        delivery = row.pop("delivery_json", None)
+        row["delivery"] = json.loads(delivery) if delivery else None
         grade_json = row.pop("grade_json")
         row["grade"] = Grade.model_validate_json(grade_json) if grade_json else None
         return Attempt.model_validate(row)

@@ -315,3 +315,41 @@ def test_next_recommended_question(seeded):
     at.button(key="practice_recommend").click().run()
     assert not at.exception
     assert any(c.value.startswith("Recommended: ") for c in at.caption)
+
+
+QUIZ = "interviewer/ui/pages/quiz.py"
+GLOSSARY = "interviewer/ui/pages/glossary.py"
+
+
+def test_quiz_round_results_and_replay(app, isolated_env):
+    at = app.switch_page(QUIZ).run()
+    at.number_input(key="quiz_count").set_value(4).run()
+    at.button(key="quiz_start").click().run()
+    assert not at.exception
+    radios = [r for r in at.radio if r.key and r.key.startswith("quiz_q")]
+    questions = [(r.label, r.options) for r in radios]
+    assert len(radios) == 4
+    radios[0].set_value(0).run()
+    at.button(key="quiz_finish").click().run()
+    assert not at.exception
+    assert at.metric[0].value.endswith("/4")
+    assert sum(r["of"] for r in at.dataframe[0].value.to_dict("records")) == 4
+    at.button(key="quiz_replay").click().run()
+    replayed = [(r.label, r.options) for r in at.radio if r.key and r.key.startswith("quiz_q")]
+    assert replayed == questions  # same seed: same questions, same option order
+    assert all(r.value is None for r in at.radio if r.key and r.key.startswith("quiz_q"))
+    at.button(key="quiz_finish").click().run()
+    assert at.metric[0].value == "0/4"
+    assert len(Store.open(isolated_env / "history.db").quiz_rounds()) == 2
+
+
+def test_glossary_search_and_related(app):
+    at = app.switch_page(GLOSSARY).run()
+    at.text_input(key="glossary_search").input("PSI").run()
+    assert not at.exception
+    assert at.expander[0].label.lower().startswith(("psi", "population stability index"))
+    related = [b for b in at.button if b.key and b.key.startswith("glossary_")]
+    assert related
+    name = related[0].label
+    related[0].click().run()
+    assert at.text_input(key="glossary_search").value == name

@@ -90,12 +90,14 @@ def test_profiles_filters_and_progress(store):
 
 def test_export_import_round_trip(store, tmp_path):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("data-vs-concept-drift-churn", 100, at(1))])
+    store.db["attempts"].update(1, {"delivery_json": json.dumps({"wpm": 150.0, "fillers": {"um": 2}})})
     first = json.loads(export.to_json(store, "ada"))
     empty = Store(connect(":memory:"))
     assert export.import_json(empty, json.dumps(first)) == 2
     again = json.loads(export.to_json(empty, "ada"))
     first.pop("exported_at"), again.pop("exported_at")
     assert again == first
+    assert first["attempts"][0]["delivery"] == {"wpm": 150.0, "fillers": {"um": 2}}
     csv_text = export.to_csv(empty, "ada")
     assert csv_text.splitlines()[0].startswith("created_at,profile,question_id")
     assert len(csv_text.splitlines()) == 3

@@ -37,6 +37,7 @@ def test_schema_columns_and_foreign_keys():
         "parent_id": int,
         "criterion_id": str,
         "overran": int,
+        "delivery_json": str,
     }
     fks = {
         t: {(fk.column, fk.other_table) for fk in db[t].foreign_keys}
@@ -67,7 +68,10 @@ def test_schema_columns_and_foreign_keys():
         "m001_initial",
         "m002_timing_and_indexes",
         "m003_sessions_followups_drafts",
+        "m004_quiz_rounds",
+        "m005_spoken_answers",
     ]
+    assert {fk.other_table for fk in db["quiz_rounds"].foreign_keys} == {"profiles"}
 
 
 def test_foreign_keys_are_enforced():

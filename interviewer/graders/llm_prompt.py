@@ -6,9 +6,9 @@ small local models on laptops answer in seconds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import secrets
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -74,9 +74,9 @@ def _rubric_text(rubric: Rubric) -> str:
 
 
 def build_messages(question: Question, rubric: Rubric, answer: str, *, schema_hint: bool) -> list[dict[str, str]]:
-    # A random tag per request: an answer cannot close a delimiter it cannot predict.
-    tag = f"answer-{secrets.token_hex(4)}"
-    answer = answer.replace(tag, "")
+    # The tag depends on the answer itself, so an answer cannot contain the tag that closes it (changing the
+    # answer changes the tag), and the same answer always gives the same prompt (reproducible grades).
+    tag = "answer-" + hashlib.sha256(f"{PROMPT_VERSION}:{answer}".encode()).hexdigest()[:10]
     shape = {
         "criteria": {c.id: {"quotes": ["exact words"], "level": 0, "missed": ["point"]} for c in rubric.criteria},
         "summary": "two sentences",
@@ -122,7 +122,7 @@ def parse_output(raw: str, rubric: Rubric) -> GradeOutput:
         # Some models wrap the JSON in prose; take the outermost object.
         text = text[text.index("{") : text.rfind("}") + 1 or None]
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # small models put raw newlines inside strings
     except json.JSONDecodeError as exc:
         raise OutputError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
     try:

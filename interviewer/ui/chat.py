@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
-from .. import interview
+from .. import interview, speech
 from ..answers import AnswerError, clean_answer
 from ..interview import QuestionRun, Session
 from ..models import Question, Rubric
@@ -67,10 +69,47 @@ def _save_draft(widget_key: str, draft_key: str) -> None:
     state.store().save_draft(draft_key, st.session_state.get(widget_key, ""), profile=state.settings().profile)
 
 
-def answer_box(widget_key: str, draft_key: str, label: str) -> str:
-    """A text area whose content is saved as a draft on every change, and restored after a refresh."""
+def voice_input(widget_key: str, minutes: float | None) -> None:
+    """Record or upload an answer; its transcript is added to the answer box, where it can be corrected."""
+    c1, c2 = st.columns(2)
+    recorded = c1.audio_input("Record your answer", key=f"{widget_key}_mic")
+    uploaded = c2.file_uploader(
+        "or upload audio", type=[f.lstrip(".") for f in speech.FORMATS], key=f"{widget_key}_upload"
+    )
+    audio = recorded or uploaded
+    if audio is None or st.session_state.get(f"{widget_key}_heard") == audio.file_id:
+        return
+    st.session_state[f"{widget_key}_heard"] = audio.file_id  # transcribe each recording once
+    suffix = Path(audio.name).suffix.lower() or ".wav"
+    with tempfile.TemporaryDirectory() as tmp, st.spinner("Transcribing..."):
+        path = Path(tmp) / f"answer{suffix}"
+        path.write_bytes(audio.getvalue())
+        try:
+            transcript = state.transcriber().transcribe(path)
+        except speech.AudioError as exc:
+            st.warning(f"{exc}. Your typed answer is kept.")
+            return
+    typed = st.session_state.get(widget_key, "").strip()
+    st.session_state[widget_key] = f"{typed}\n\n{transcript.text}".strip()
+    st.session_state[f"{widget_key}_delivery"] = speech.delivery(transcript, minutes).model_dump()
+
+
+def render_delivery(delivery: dict) -> None:
+    fillers = ", ".join(f"{k} x{v}" for k, v in delivery["fillers"].items()) or "none"
+    st.caption(
+        f"Delivery (not part of the score): {delivery['duration_s']:.0f} s · {delivery['wpm']:.0f} words/min · "
+        f"fillers: {fillers} · pauses over 2 s: {len(delivery['long_pauses'])}"
+    )
+    for line in delivery["advice"]:
+        st.caption(f"• {line}")
+
+
+def answer_box(widget_key: str, draft_key: str, label: str, minutes: float | None = None) -> str:
+    """A text area whose content is saved as a draft on every change, and restored after a refresh.
+    Spoken answers come in through `voice_input` above it."""
     if widget_key not in st.session_state:
         st.session_state[widget_key] = state.store().draft(draft_key, profile=state.settings().profile) or ""
+    voice_input(widget_key, minutes)
     st.text_area(
         label,
         key=widget_key,
@@ -79,6 +118,8 @@ def answer_box(widget_key: str, draft_key: str, label: str) -> str:
         args=(widget_key, draft_key),
         placeholder="Answer as you would say it aloud. Ctrl+Enter keeps the draft.",
     )
+    if st.session_state.get(f"{widget_key}_delivery"):
+        render_delivery(st.session_state[f"{widget_key}_delivery"])
     return st.session_state[widget_key]
 
 
@@ -98,7 +139,8 @@ def answer_step(
     step = f"f{len(run.follow_ups)}" if pending else "main"
     widget_key = f"{key_prefix}_{run.question_id}" if not pending else f"{key_prefix}_{session.id}_{step}"
     draft_key = f"{session.mode}:{run.question_id}:{step}"
-    text = answer_box(widget_key, draft_key, "Your answer to the follow-up" if pending else "Your answer")
+    minutes = None if pending else state.bank().questions[run.question_id].suggested_minutes
+    text = answer_box(widget_key, draft_key, "Your answer to the follow-up" if pending else "Your answer", minutes)
     cols = st.columns([1, 1, 3])
     submitted = cols[0].button("Submit", key=submit_key if not pending else "submit_followup", type="primary")
     if pending and cols[1].button("Skip", key="skip_followup", help="Skip this follow-up"):
@@ -114,12 +156,22 @@ def answer_step(
     settings = state.settings()
     if ensure_session is not None:
         session = ensure_session()
+    delivery = st.session_state.get(f"{widget_key}_delivery")
     result = state.submit_with_progress(
         lambda store, grader: interview.answer(
-            store, grader, state.bank(), session, text, now=time.time(), profile=settings.profile
+            store,
+            grader,
+            state.bank(),
+            session,
+            text,
+            now=time.time(),
+            profile=settings.profile,
+            source="voice" if delivery else "typed",
+            delivery=delivery,
         )
     )
     if result.attempt_id:  # saved: the draft has done its job
         state.store().delete_draft(draft_key, profile=settings.profile)
-        del st.session_state[widget_key]
+        for key in (widget_key, f"{widget_key}_delivery"):
+            st.session_state.pop(key, None)
     return True

@@ -6,7 +6,10 @@ import re
 
 import streamlit as st
 
+from .. import quiz
 from ..models import LEVEL_LABELS, Grade, Question
+from . import state
+from .glossary import term_popovers
 
 LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -48,6 +51,8 @@ def render_criterion(c) -> None:
             st.markdown(f"> {md_escape(e.quote)}{mark}")
         for m in c.missed:
             st.markdown(f"- :red[missed:] {md_escape(m)}")
+        if c.missed:
+            term_popovers(quiz.terms_in(state.bank(), " ".join(c.missed)))
         for m in c.missed_optional:
             st.markdown(f"- :gray[could add:] {md_escape(m)}")
         for f in c.red_flags:

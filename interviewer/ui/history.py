@@ -8,6 +8,7 @@ import streamlit as st
 
 from ..models import LEVEL_LABELS, Attempt
 from . import state
+from .chat import render_delivery
 from .feedback import md_escape, render_criterion, render_grade
 from .progress import practise
 
@@ -132,6 +133,8 @@ def render() -> None:
     st.markdown("**Your answer**")
     with st.container(border=True):
         _text(attempt.answer)
+    if attempt.delivery:
+        render_delivery(attempt.delivery)
     if attempt.time_taken_s:
         over = " (over the suggested time)" if attempt.overran else ""
         st.caption(f"Answered in {attempt.time_taken_s / 60:.1f} min{over}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from .. import progress
@@ -17,11 +19,42 @@ def practise(question_id: str) -> None:
     st.session_state["goto_practice"] = True
 
 
+def _quiz_progress(store, profile: str) -> None:
+    rounds = store.quiz_rounds(profile)
+    if not rounds:
+        return
+    st.subheader("Quiz rounds")
+    rows = list(reversed(rounds))
+    st.line_chart(
+        {
+            "round": [r["started_at"][:16].replace("T", " ") for r in rows],
+            "% correct": [round(100 * r["correct"] / r["questions"]) for r in rows],
+        },
+        x="round",
+        y="% correct",
+    )
+    per_topic: dict[str, list[int]] = {}
+    for r in rounds:
+        for topic, (right, total) in json.loads(r["result_json"])["per_topic"].items():
+            tally = per_topic.setdefault(topic, [0, 0])
+            tally[0] += right
+            tally[1] += total
+    st.dataframe(
+        [
+            {"topic": t, "% correct": round(100 * c / n), "questions": n}
+            for t, (c, n) in sorted(per_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
 def render() -> None:
     st.title("Progress")
     if st.session_state.pop("goto_practice", False):
         st.switch_page("interviewer/ui/pages/practice.py")
     store, bank, profile = state.store(), state.bank(), state.settings().profile
+    _quiz_progress(store, profile)
     days = progress.scores_by_day(store, profile)
     if not days:
         st.info("No graded attempts yet. Your progress appears here after your first answers.")

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 from pydantic import SecretStr
 
+from .. import speech
 from ..answers import Submission
 from ..bank import DEFAULT_ROOT, Bank, load_bank
 from ..config import Settings, load_settings
@@ -92,3 +93,16 @@ def submit_with_progress(work: Callable[[Store, Grader], Submission]) -> Submiss
         label = f"Graded in {time.monotonic() - started:.1f} s" if result.grade else "Grading failed"
         status.update(label=label, state="complete" if result.grade else "error")
     return result
+
+
+@st.cache_resource(show_spinner="Loading the speech model...")
+def _transcriber(model: str | None, base_url: str | None) -> speech.Transcriber:
+    return speech.get_transcriber(model, base_url)
+
+
+def transcriber() -> speech.Transcriber:
+    current = settings()
+    if current.stt_model and current.stt_model.startswith("api:"):
+        key = current.llm_api_key.get_secret_value() if current.llm_api_key else None
+        return speech.get_transcriber(current.stt_model, current.llm_base_url, key)  # keys are never cached
+    return _transcriber(current.stt_model, None)

@@ -1,0 +1,3 @@
+from interviewer.ui.glossary import render
+
+render()

@@ -1,0 +1,3 @@
+from interviewer.ui.quiz import render
+
+render()

@@ -1,0 +1,131 @@
+"""Quiz page: a timed multiple-choice warm-up round, then results with explanations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from .. import quiz
+from . import state
+from .glossary import term_popovers
+
+ROUND, RESULT = "quiz_round", "quiz_result"
+
+
+def _start(seed: int | None = None) -> None:
+    """Start a round from the settings widgets, or replay the last round's settings with its seed."""
+    if seed is None:
+        st.session_state["quiz_settings"] = {
+            "count": st.session_state["quiz_count"],
+            "minutes": st.session_state["quiz_minutes"],
+            "topics": st.session_state["quiz_topics"] or None,
+            "mix": {d: st.session_state[f"quiz_mix_{d}"] for d in quiz.LEVELS},
+        }
+    try:
+        rnd = quiz.compose(state.bank(), **st.session_state["quiz_settings"], seed=seed, now=datetime.now(UTC))
+    except quiz.QuizError as exc:
+        st.session_state["quiz_error"] = str(exc)
+        return
+    st.session_state[ROUND] = rnd.model_dump_json()
+    st.session_state.pop(RESULT, None)
+    for key in [k for k in st.session_state if str(k).startswith("quiz_q")]:
+        del st.session_state[key]
+
+
+def _record(index: int) -> None:
+    rnd = quiz.Round.model_validate_json(st.session_state[ROUND])
+    quiz.answer(rnd, index, st.session_state[f"quiz_q{index}"], datetime.now(UTC))
+    st.session_state[ROUND] = rnd.model_dump_json()
+
+
+def _finish() -> None:
+    rnd = quiz.Round.model_validate_json(st.session_state[ROUND])
+    result = quiz.finish(rnd, state.bank(), datetime.now(UTC))
+    state.store().save_quiz(rnd.model_dump_json(), result.model_dump(mode="json"), state.settings().profile)
+    st.session_state[ROUND] = rnd.model_dump_json()
+    st.session_state[RESULT] = result.model_dump_json()
+
+
+@st.fragment(run_every=1)
+def _countdown(deadline: datetime, minutes: float) -> None:
+    left = (deadline - datetime.now(UTC)).total_seconds()
+    if left > 0:
+        st.progress(min(1.0, left / (minutes * 60)), text=f"⏱️ {int(left // 60)}:{int(left % 60):02d} left")
+    else:
+        st.progress(1.0, text="⏱️ Time is up: answers given now are shown but not counted. Press Finish.")
+
+
+def _settings() -> None:
+    bank = state.bank()
+    if not bank.quiz:
+        st.error("The quiz bank is empty.")
+        st.stop()
+    topics = sorted({q.topic for q in bank.quiz.values()})
+    c1, c2 = st.columns(2)
+    c1.number_input("Questions", 1, 40, 15, key="quiz_count")
+    c2.number_input("Minutes", 1.0, 90.0, 20.0, key="quiz_minutes")
+    st.multiselect("Topics (empty: all)", topics, key="quiz_topics")
+    cols = st.columns(3)
+    for col, level in zip(cols, quiz.LEVELS, strict=True):
+        col.number_input(f"{level} share", 0, 20, quiz.STANDARD_MIX[level], key=f"quiz_mix_{level}")
+    st.button("Start round", key="quiz_start", type="primary", on_click=_start)
+    if "quiz_error" in st.session_state:
+        st.warning(st.session_state.pop("quiz_error"))
+
+
+def _results(rnd: quiz.Round, result: quiz.Result) -> None:
+    over = " (over time)" if result.over_time else ""
+    c1, c2 = st.columns(2)
+    c1.metric("Score", f"{result.correct}/{result.total}", help=f"{result.percent}%")
+    c2.metric("Time used", f"{result.time_used_s / 60:.1f} min{over}")
+    if result.late:
+        st.caption(f"{result.late} answer(s) came after the time limit and were not counted.")
+    st.dataframe(
+        [{"topic": t, "correct": c, "of": n} for t, (c, n) in sorted(result.per_topic.items())],
+        hide_index=True,
+        width="stretch",
+    )
+    bank = state.bank()
+    for m in result.missed:
+        with st.container(border=True):
+            st.markdown(f"**{m.question}**")
+            if m.chosen:
+                st.markdown(f":red[Your answer{' (too late)' if m.late else ''}:] {m.chosen}")
+                if m.why_chosen_is_wrong:
+                    st.caption(f"Why not: {m.why_chosen_is_wrong}")
+            else:
+                st.markdown(":red[No answer.]")
+            st.markdown(f":green[Answer:] {m.correct}")
+            st.caption(m.why_correct)
+            term_popovers([t for name in m.terms if (t := bank.term(name))])
+    c1, c2 = st.columns(2)
+    c1.button("New round", key="quiz_new", on_click=lambda: st.session_state.pop(ROUND, None))
+    c2.button(f"Replay this round (seed {rnd.seed})", key="quiz_replay", on_click=_start, args=(rnd.seed,))
+
+
+def render() -> None:
+    st.title("Quiz")
+    if ROUND not in st.session_state:
+        st.caption("A timed multiple-choice warm-up: the usual round is 15 questions in 20 minutes.")
+        _settings()
+        return
+    rnd = quiz.Round.model_validate_json(st.session_state[ROUND])
+    if RESULT in st.session_state:
+        _results(rnd, quiz.Result.model_validate_json(st.session_state[RESULT]))
+        return
+    bank = state.bank()
+    _countdown(rnd.deadline, rnd.minutes)
+    for i, item in enumerate(rnd.items):
+        q = bank.quiz[item.quiz_id]
+        st.radio(
+            f"**{i + 1}.** {q.question}",
+            range(len(item.order)),
+            index=None,
+            key=f"quiz_q{i}",
+            format_func=lambda k, q=q, item=item: q.options[item.order[k]].text,
+            on_change=_record,
+            args=(i,),
+        )
+    answered = len(rnd.answers)
+    st.button(f"Finish ({answered}/{len(rnd.items)} answered)", key="quiz_finish", type="primary", on_click=_finish)
