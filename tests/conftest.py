@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -8,6 +9,14 @@ import pytest
 from interviewer.config import ENV
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def require(missing: str | None) -> None:
+    """A real tool a test needs is missing: in CI that is a failure (.ci/run must install it), locally a skip."""
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}; .ci/run must install it")
+        pytest.skip(missing)
 
 
 @pytest.fixture(autouse=True)

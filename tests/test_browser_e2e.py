@@ -19,7 +19,7 @@ from interviewer.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.text import sentences
 
-from .conftest import ROOT
+from .conftest import ROOT, require
 from .local_llm import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,11 +48,7 @@ def _missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; .ci/run must install it")
-        pytest.skip(reason)
+    require(_missing())
     tmp = tmp_path_factory.mktemp("e2e")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVIEWER_", "OPENAI_"))}

@@ -7,7 +7,6 @@ invented quotes, capped levels, provenance), not grading quality.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +22,7 @@ from interviewer.store import Store, connect
 from interviewer.text import normalise
 
 from . import local_llm
+from .conftest import require
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 QUESTION = BANK.questions["canary-vs-blue-green"]
@@ -37,10 +37,7 @@ ANSWERS = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     reason = local_llm.missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; .ci/run must install it ({local_llm.INSTALL_HINT})")
-        pytest.skip(f"{reason}; install with: {local_llm.INSTALL_HINT}")
+    require(reason and f"{reason} ({local_llm.INSTALL_HINT})")
     with local_llm.llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
         yield base_url
 

@@ -14,6 +14,8 @@ import pytest
 from interviewer import speech
 from interviewer.cli import main
 
+from .conftest import require
+
 SCRIPTS = [
     "Um, so for the fraud model I would use a canary release. We send a small slice of traffic to the new "
     "version and we watch latency and the approval rate.",
@@ -38,11 +40,7 @@ def _tools_missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def tts(tmp_path_factory):
-    reason = _tools_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; .ci/run must install it")
-        pytest.skip(reason)
+    require(_tools_missing())
     folder = tmp_path_factory.mktemp("speech")
 
     def say(text: str, name: str, speed: int = 150) -> Path:

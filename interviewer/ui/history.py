@@ -10,6 +10,7 @@ from ..models import LEVEL_LABELS, Attempt
 from . import state
 from .chat import render_delivery
 from .feedback import md_escape, render_criterion, render_grade
+from .mock import resume_buttons
 from .progress import practise
 
 PAGE_SIZE = 200
@@ -73,16 +74,7 @@ def render() -> None:
     if st.session_state.pop("goto_practice", False):
         st.switch_page("interviewer/ui/pages/practice.py")
     settings, store, bank = state.settings(), state.store(), state.bank()
-    unfinished = store.open_sessions(settings.profile, mode="mock")
-    if unfinished:
-        st.subheader("Unfinished mock interviews")
-        for row in unfinished[:5]:
-            if st.button(
-                f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}",
-                key=f"history_resume_{row['id']}",
-            ):
-                st.session_state["mock_session"] = row["id"]
-                st.switch_page("interviewer/ui/pages/mock.py")
+    resume_buttons("history_resume")
     filters = _filters(bank)
     attempts = store.attempts(settings.profile, limit=PAGE_SIZE, **filters)
     if not attempts:

@@ -48,16 +48,21 @@ def _setup() -> None:
         )
         st.session_state[SESSION] = session.id
         st.rerun()
+    resume_buttons("mock_resume")
+
+
+def resume_buttons(key_prefix: str) -> None:
+    """Buttons that reopen this profile's unfinished mock interviews on the Mock interview page."""
     unfinished = state.store().open_sessions(state.settings().profile, mode="mock")
-    if unfinished:
-        st.subheader("Unfinished interviews")
-        for row in unfinished[:5]:
-            if st.button(
-                f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}",
-                key=f"mock_resume_{row['id']}",
-            ):
-                st.session_state[SESSION] = row["id"]
-                st.rerun()
+    if not unfinished:
+        return
+    st.subheader("Unfinished mock interviews")
+    for row in unfinished[:5]:
+        if st.button(
+            f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}", key=f"{key_prefix}_{row['id']}"
+        ):
+            st.session_state[SESSION] = row["id"]
+            st.switch_page("interviewer/ui/pages/mock.py")
 
 
 @st.fragment(run_every=1)
