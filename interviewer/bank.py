@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 from .models import GlossaryTerm, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
+# libyaml's parser when PyYAML was built with it (about 10x faster); same safe constructors and marks.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,7 +87,7 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(shown, 1, "file", f"cannot read: {exc}")]
-    loader = yaml.SafeLoader(text)
+    loader = LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -20,9 +20,10 @@ def test_valid_bank_loads(write_bank):
 
 def test_yaml_syntax_error_has_line(write_bank):
     root = write_bank(questions=QUESTION.replace("    difficulty: easy", "    difficulty: [easy"))
-    assert problems(root) == [
-        "questions/q.yaml:7: yaml: while parsing a flow sequence (line 6) expected ',' or ']', but got ':'"
-    ]
+    (problem,) = problems(root)
+    # The parser notices on line 7; the message points back at the unclosed list on line 6.
+    assert problem.startswith("questions/q.yaml:7: yaml: while parsing a flow sequence (line 6) ")
+    assert "expected ',' or ']'" in problem
 
 
 def test_unknown_field_points_at_its_key(write_bank):

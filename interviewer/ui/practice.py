@@ -76,7 +76,7 @@ def render() -> None:
         session = interview.Session(id=0, mode="practice", runs=[interview.QuestionRun(question_id=question.id)])
     run = session.runs[0]
     render_conversation(session, run, question, coached=True)
-    if run.done:
+    if run.done or (run.answered and not run.pending_follow_up):  # finished, or grading failed
         render_result(run, rubric)
         with st.expander("Model answer"):
             st.markdown(question.model_answer)
@@ -84,8 +84,6 @@ def render() -> None:
             sessions.pop(question.id, None)
             st.session_state["practice_shown_at"][question.id] = time.time()
             st.rerun()
-        return
-    if run.answered and not run.pending_follow_up:
         return
 
     def open_session() -> interview.Session:
