@@ -40,8 +40,8 @@ class FakeLLMServer:
         return f"http://127.0.0.1:{self._server.server_port}/v1"
 
     def enqueue(self, *replies: tuple) -> None:
-        """("ok", content[, finish_reason]) | ("status", code[, headers, body]) | ("hang", s) | ("reset",) |
-        ("garbage", text) | ("half", content)"""
+        """("ok", content[, finish_reason]) | ("json", body) | ("status", code[, headers, body]) | ("hang", s) |
+        ("reset",) | ("garbage", text) | ("half", content)"""
         self.replies.extend(replies)
 
     def __enter__(self) -> FakeLLMServer:
@@ -77,9 +77,15 @@ class FakeLLMServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                fake.requests.append(json.loads(self.rfile.read(length) or b"{}"))
+                raw = self.rfile.read(length) or b"{}"
+                try:
+                    fake.requests.append(json.loads(raw))
+                except ValueError:  # multipart uploads (audio transcription)
+                    fake.requests.append({"path": self.path, "multipart_bytes": len(raw)})
                 kind, *args = fake.replies.popleft() if fake.replies else ("status", 500)
-                if kind == "ok":
+                if kind == "json":  # any body, e.g. a transcription
+                    self._send(200, json.dumps(args[0]).encode())
+                elif kind == "ok":
                     self._send(200, json.dumps(completion(*args)).encode())
                 elif kind == "status":
                     code, headers, body = (*args, None, None)[:3]

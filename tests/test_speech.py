@@ -135,6 +135,47 @@ def test_delivery_advice_without_audio():
     assert any(a.startswith("You spoke 220 words per minute; aim for 130-160") for a in metrics.advice)
 
 
+def test_pauses_from_known_timestamps():
+    t = speech.Transcript(
+        text="so we ship it then we watch it",
+        words=[
+            speech.Word(text=w, start=s, end=s + 0.3)
+            for w, s in [
+                ("so", 0.0),
+                ("we", 0.4),
+                ("ship", 0.8),
+                ("it", 1.2),
+                ("then", 4.5),
+                ("we", 4.9),
+                ("watch", 9.0),
+                ("it", 9.4),
+            ]
+        ],
+        duration_s=10,
+        backend="test",
+    )
+    metrics = speech.delivery(t)
+    assert metrics.long_pauses == [3.0, 3.8] and metrics.fillers == {}
+    assert metrics.wpm == round(8 / (9.7 / 60), 1)
+
+
+def test_api_transcriber_against_an_openai_compatible_server(tts):
+    from .fake_llm import FakeLLMServer
+
+    audio = tts(SCRIPTS[0], "api")
+    body = {
+        "text": "Um so I would use a canary.",
+        "words": [{"word": "Um", "start": 0.0, "end": 0.3}, {"word": "canary", "start": 1.0, "end": 1.5}],
+    }
+    with FakeLLMServer() as fake:
+        fake.enqueue(("json", body))
+        transcript = speech.get_transcriber("api:whisper-1", fake.base_url).transcribe(audio)
+    assert transcript.text == "Um so I would use a canary." and transcript.backend == "api"
+    assert [w.text for w in transcript.words] == ["Um", "canary"]
+    with pytest.raises(speech.AudioError, match="needs a base URL"):
+        speech.get_transcriber("api:whisper-1", None)
+
+
 def test_cli_transcribe_json(tts, capsys):
     audio = tts(SCRIPTS[2], "cli")
     assert main(["transcribe", str(audio), "--json"]) == 0
