@@ -135,9 +135,12 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
 
 def _duplicate_keys(node: yaml.Node, path: str) -> Iterable[Problem]:
     # PyYAML keeps the last of two equal keys silently; an author wants to know.
-    stack = [node]
+    stack, seen_nodes = [node], set()
     while stack:
         current = stack.pop()
+        if id(current) in seen_nodes:  # aliases share nodes (and may even loop)
+            continue
+        seen_nodes.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in current.value:

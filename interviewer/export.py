@@ -218,7 +218,7 @@ def import_json(store: Store, text: str, profile: str | None = None) -> int:
         raise HistoryImportError(f"{where}: {first['msg']}{more}") from None
     target = profile or data.profile
     db = store.db
-    with db.atomic():
+    with store.write():
         profile_id = store.profile_id(target)
         sessions: dict[str, int] = {}
         for r in data.attempts:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +40,15 @@ def connect(path: str | Path | None = None, *, apply: bool = True) -> Database:
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     if apply:
-        migrations.apply(db)
+        for tries_left in reversed(range(3)):
+            try:
+                migrations.apply(db)
+                break
+            except sqlite3.OperationalError:
+                # Another process is migrating the same new database; its work is done on the next look.
+                if not tries_left:
+                    raise
+                time.sleep(0.5)
     return db
 
 
@@ -49,6 +60,25 @@ class Store:
     def open(cls, path: str | Path | None = None) -> Store:
         return cls(connect(path))
 
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        With a plain deferred BEGIN, a transaction that reads and then writes can fail at once with
+        "database is locked" when another process wrote in between, without waiting for the busy timeout.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():  # nested: a savepoint
+                yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.execute("COMMIT")
+
     def close(self) -> None:
         self.db.close()
 
@@ -57,12 +87,12 @@ class Store:
         rows = list(self.db["profiles"].rows_where("name = ?", [name], limit=1))
         if rows:
             return rows[0]["id"]
-        with self.db.atomic():
+        with self.write():
             self.db.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", [name, now()])
         return next(self.db["profiles"].rows_where("name = ?", [name]))["id"]
 
     def start_session(self, mode: str, profile: str = DEFAULT_PROFILE) -> int:
-        with self.db.atomic():
+        with self.write():
             table = self.db["sessions"].insert(
                 {"profile_id": self.profile_id(profile), "mode": mode, "started_at": now()}
             )
@@ -102,12 +132,12 @@ class Store:
             "parent_id": parent_id,
             "criterion_id": criterion_id,
         }
-        with self.db.atomic():
+        with self.write():
             return self.db["attempts"].insert(row).last_pk
 
     def save_grade(self, attempt_id: int, grade: Grade) -> int:
         p = grade.provenance
-        with self.db.atomic():
+        with self.write():
             grade_id = (
                 self.db["grades"]
                 .insert(
@@ -149,7 +179,7 @@ class Store:
         return grade_id
 
     def mark_failed(self, attempt_id: int, error: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["attempts"].update(attempt_id, {"status": "failed", "error": error[:2000]})
 
     _ATTEMPTS_SQL = """
@@ -238,7 +268,7 @@ class Store:
             "round_json": round_json,
             "result_json": json.dumps(result),
         }
-        with self.db.atomic():
+        with self.write():
             return self.db["quiz_rounds"].insert(row).last_pk
 
     def quiz_rounds(self, profile: str = DEFAULT_PROFILE, limit: int = 100) -> list[dict]:
@@ -269,7 +299,7 @@ class Store:
         update = {"state_json": state_json, "status": "finished" if finished else "open"}
         if finished:
             update["ended_at"] = now()
-        with self.db.atomic():
+        with self.write():
             self.db["sessions"].update(session_id, update)
 
     def session(self, session_id: int) -> dict | None:
@@ -288,7 +318,7 @@ class Store:
     # Drafts: an answer in progress, kept across reruns and browser refreshes.
 
     def save_draft(self, key: str, text: str, profile: str = DEFAULT_PROFILE) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["drafts"].upsert(
                 {"profile_id": self.profile_id(profile), "key": key, "text": text, "updated_at": now()},
                 pk=("profile_id", "key"),
@@ -299,7 +329,7 @@ class Store:
         return rows[0]["text"] if rows else None
 
     def delete_draft(self, key: str, profile: str = DEFAULT_PROFILE) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute("DELETE FROM drafts WHERE profile_id = ? AND key = ?", [self.profile_id(profile), key])
 
     @staticmethod

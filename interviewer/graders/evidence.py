@@ -15,6 +15,7 @@ from ..text import content_words, matches_all, normalise
 MIN_QUOTE_WORDS = 3
 FUZZY_RATIO = 0.9
 CAP_LEVEL = 1
+MIN_SHARED = 0.4  # share of a quote's content words that must come from the criterion
 
 
 def quote_in_answer(quote: str, answer: str) -> bool:
@@ -40,9 +41,12 @@ def quote_relevant(quote: str, criterion: Criterion) -> bool:
     norm = normalise(quote)
     if any(matches_all(norm, point.keywords) for point in criterion.key_points):
         return True
+    # Otherwise most of what the quote says must be about this criterion: a list of buzzwords that
+    # happens to name a few of its terms is not evidence.
     words = content_words(quote)
     vocab = set().union(*(content_words(p.text) for p in criterion.key_points), content_words(criterion.description))
-    return len(words & vocab) >= 2
+    shared = len(words & vocab)
+    return shared >= 2 and shared >= MIN_SHARED * len(words)
 
 
 def check(grade: CriterionGrade, criterion: Criterion, answer: str) -> CriterionGrade:
