@@ -353,3 +353,45 @@ def test_glossary_search_and_related(app):
     name = related[0].label
     related[0].click().run()
     assert at.text_input(key="glossary_search").value == name
+
+
+def test_spoken_answer_transcribed_into_the_box_then_saved_with_delivery(app, isolated_env, tmp_path):
+    import subprocess
+
+    from .conftest import require
+    from .test_speech import _tools_missing
+
+    require(_tools_missing())
+    wav = tmp_path / "a.wav"
+    subprocess.run(
+        [
+            "espeak-ng",
+            "-s",
+            "150",
+            "-w",
+            str(wav),
+            "Um, I would use a canary release with five percent of the traffic, and roll back if latency goes up.",
+        ],
+        check=True,
+    )
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input("Typed first.").run()
+    at.audio_input(key=f"answer_{QID}_mic").upload("a.wav", wav.read_bytes()).run()
+    assert not at.exception
+    text = at.text_area(key=f"answer_{QID}").value
+    assert text.startswith("Typed first.\n\n") and "canary" in text.lower()  # typed text kept, transcript added
+    assert any(c.value.startswith("Delivery (not part of the score)") for c in at.caption)
+    at.button(key="submit").click().run()
+    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    assert attempt.source == "voice" and attempt.delivery["wpm"] > 0 and attempt.delivery["fillers"]
+    at.switch_page(HISTORY).run()
+    assert any(c.value.startswith("Delivery (not part of the score)") for c in at.caption)
+
+
+def test_bad_audio_upload_keeps_the_typed_answer(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input("My typed answer.").run()
+    at.file_uploader(key=f"answer_{QID}_upload").upload("broken.wav", b"RIFF not really audio", "audio/wav").run()
+    assert not at.exception
+    assert any("cannot read the audio" in w.value and "typed answer is kept" in w.value for w in at.warning)
+    assert at.text_area(key=f"answer_{QID}").value == "My typed answer."
