@@ -136,10 +136,45 @@ def bench_speech() -> dict:
     }
 
 
+def bench_eval() -> dict:
+    """Agreement with human scores on the shared ASAG dev set (892 answers), and grading speed."""
+    from interviewer import evaluate
+
+    data = ROOT.parent / "shared" / "data" / "asag_dev.csv"
+    if not data.exists():
+        return {"skipped": f"{data} not found"}
+    rows = evaluate.read_csv(data, score="score_avg", question_id="question_id")
+    grader = get_grader("keyword")
+    started = time.perf_counter()
+    report = evaluate.evaluate(rows, grader)
+    seconds = time.perf_counter() - started
+    rubric = evaluate.draft_rubric(rows[0].reference, question=rows[0].question)
+    question = next(iter(load_bank().questions.values())).model_copy(update={"rubric": rubric.id})
+    latencies = []
+    for row in rows:
+        t = time.perf_counter()
+        grader.grade(question, rubric, row.answer)
+        latencies.append(1000 * (time.perf_counter() - t))
+    latencies.sort()
+    return {
+        "data": "asag_dev.csv (Mohler et al. 2011, assignments 1-5)",
+        "grader": "keyword",
+        "n": report.n,
+        "pearson": report.pearson,
+        "spearman": report.spearman,
+        "rmse": report.rmse,
+        "qwk": report.qwk,
+        "p50_ms": round(latencies[len(latencies) // 2], 2),
+        "p95_ms": round(latencies[int(0.95 * len(latencies))], 2),
+        "eval_answers_per_second": round(report.n / seconds),
+    }
+
+
 def main() -> None:
     bank = load_bank()
     results = {
         "keyword_grader": bench_keyword(bank),
+        "eval_asag_dev": bench_eval(),
         "history_10k": bench_history(bank),
         "speech": bench_speech(),
         "llm_grader_local": bench_llm(bank),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bank as bank_mod
-from . import export, quiz, speech
+from . import evaluate, export, quiz, speech
 from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .config import load_settings
 from .graders import GradingError, UnknownGraderError, get_grader
@@ -254,6 +254,49 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    rows = evaluate.read_csv(
+        Path(args.data),
+        question=args.question_col,
+        reference=args.reference_col,
+        answer=args.answer_col,
+        score=args.score_col,
+        question_id=args.question_id_col,
+        scale_max=args.scale_max,
+    )
+    settings = load_settings()
+    grader = get_grader(args.grader or settings.grader_name(), settings=settings)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() or done == total:
+            print(f"\rgraded {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    report = evaluate.evaluate(rows, grader, scale_max=args.scale_max, concurrency=args.concurrency, progress=progress)
+    if args.json:
+        _print_json(report.model_dump())
+        return 0
+    print(
+        f"{report.grader}: n={report.n} pearson={report.pearson} spearman={report.spearman} "
+        f"rmse={report.rmse} qwk={report.qwk} ({report.seconds:g} s)"
+    )
+    for q in sorted(report.per_question, key=lambda q: q["pearson"] if q["pearson"] == q["pearson"] else -2)[:5]:
+        print(f"  weakest: {q['question_id']}: pearson={q['pearson']} rmse={q['rmse']} (n={q['n']})")
+    for w in report.worst[:5]:
+        print(f"  row {w['row']}: human {w['human']:g}, grader {w['grader']:g}: {w['answer'][:80]!r}")
+    return 0
+
+
+def cmd_rubric_draft(args: argparse.Namespace) -> int:
+    try:
+        reference = Path(args.answer_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.answer_file}: {exc}") from None
+    if not reference.strip():
+        raise CliError(f"{args.answer_file} is empty")
+    sys.stdout.write(evaluate.draft_yaml(reference, args.id))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interviewer", description="Mock-interview coach for ML deployment.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -311,6 +354,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_transcribe)
 
+    p = sub.add_parser("eval", help="measure a grader against human scores in a CSV")
+    p.add_argument("--data", required=True)
+    p.add_argument("--grader", help="keyword, llm, ... (default: INTERVIEWER_GRADER or auto)")
+    p.add_argument("--scale-max", type=float, default=5)
+    p.add_argument("--concurrency", type=int, default=1, help="requests in flight, for LLM graders")
+    p.add_argument("--question-col", default="question")
+    p.add_argument("--reference-col", default="reference_answer")
+    p.add_argument("--answer-col", default="student_answer")
+    p.add_argument("--score-col", default="score")
+    p.add_argument("--question-id-col", help="groups rows by question (default: the question text)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("rubric", help="rubric authoring helpers")
+    rubric_sub = p.add_subparsers(dest="rubric_command", required=True)
+    d = rubric_sub.add_parser("draft", help="draft a rubric (key points, keyword groups) from a model answer")
+    d.add_argument("--answer-file", required=True)
+    d.add_argument("--id", default="drafted-rubric")
+    d.set_defaults(func=cmd_rubric_draft)
+
     p = sub.add_parser("glossary", help="look up a deployment term (no term: list them all)")
     p.add_argument("term", nargs="*")
     p.set_defaults(func=cmd_glossary)
@@ -327,6 +390,7 @@ USER_ERRORS = (
     export.HistoryImportError,
     quiz.QuizError,
     speech.AudioError,
+    evaluate.EvalError,
     OSError,
 )
 

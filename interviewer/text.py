@@ -86,5 +86,6 @@ STOPWORDS = frozenset(
     only other over same should some such than that their them then there these they this
     those through under until very what when where which while will with would your yours
     make makes made want like really thing things well know
+    the and for are was were you not but can has had its our all any how why who did one may
     """.split()
 )
