@@ -59,7 +59,7 @@ def bench_llm(bank, runs: int = 3) -> dict:
     messages = build_messages(question, rubric, question.model_answer, schema_hint=False)
     prompt_words = sum(len(m["content"].split()) for m in messages)
     return {
-        "model": grade.model,
+        "model": Path(grade.model).name,
         "question": question.id,
         "criteria": len(rubric.criteria),
         "runs": runs,
