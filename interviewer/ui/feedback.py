@@ -20,10 +20,6 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def score_colour(score: int) -> str:
-    return "green" if score >= 70 else "orange" if score >= 40 else "red"
-
-
 def render_grade(grade: Grade, question: Question | None = None, *, show_follow_up: bool = True) -> None:
     cols = st.columns([1, 3])
     cols[0].metric("Score", f"{grade.score}/100")
