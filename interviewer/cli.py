@@ -236,7 +236,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
     settings = load_settings()
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    key = settings.api_key()
     transcriber = speech.get_transcriber(settings.stt_model, settings.llm_base_url, key)
     transcript = transcriber.transcribe(Path(args.file))
     metrics = speech.delivery(transcript, args.minutes)

@@ -35,6 +35,10 @@ class Settings(BaseModel):
     stt_model: str | None = None
     profile: str = "default"
 
+    def api_key(self) -> str | None:
+        """The key itself, for the one call that sends it; everywhere else it stays a SecretStr."""
+        return self.llm_api_key.get_secret_value() if self.llm_api_key else None
+
     @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key)

@@ -103,7 +103,7 @@ class LLMGrader(Grader):
         self.base_url = self.settings.llm_base_url or PRESETS["OpenAI"]
         self.host = host_of(self.base_url)
         self.timeout = self.settings.llm_timeout
-        key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else None
+        key = self.settings.api_key()
         self.client = client or OpenAI(
             base_url=self.base_url, api_key=key or "not-needed", timeout=self.timeout, max_retries=2
         )

@@ -77,7 +77,7 @@ def render() -> None:
     base_url = st.session_state["settings_base_url"].strip()
     c1, c2 = st.columns(2)
     if c1.button("Test connection", key="settings_test", disabled=not base_url):
-        key = current.llm_api_key.get_secret_value() if current.llm_api_key else None
+        key = current.api_key()
         try:
             models = list_models(base_url, key, timeout=min(float(st.session_state["settings_timeout"]), 15))
         except GradingError as exc:

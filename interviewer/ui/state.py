@@ -103,6 +103,6 @@ def _transcriber(model: str | None, base_url: str | None) -> speech.Transcriber:
 def transcriber() -> speech.Transcriber:
     current = settings()
     if current.stt_model and current.stt_model.startswith("api:"):
-        key = current.llm_api_key.get_secret_value() if current.llm_api_key else None
+        key = current.api_key()
         return speech.get_transcriber(current.stt_model, current.llm_base_url, key)  # keys are never cached
     return _transcriber(current.stt_model, None)
