@@ -26,7 +26,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return f"{self.path}:{self.line}: {self.field or '(top level)'}: {self.message}"
 
 
 @dataclass
@@ -117,7 +117,12 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
     for key_node, value_node in node.value:
         if key_node.value != section:
             problems.append(
-                Problem(shown, _line(key_node), key_node.value, f"unknown top-level field (expected '{section}')")
+                Problem(
+                    shown,
+                    _line(key_node),
+                    key_node.value or "(empty key)",
+                    f"unknown top-level field (expected '{section}')",
+                )
             )
         else:
             items_node = value_node

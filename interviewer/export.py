@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .bank import Bank
 from .models import LEVEL_LABELS, Attempt, Grade
@@ -32,6 +32,20 @@ class FollowUpRecord(BaseModel):
     status: Literal["pending", "graded", "failed"]
     error: str | None = None
     grade: Grade | None = None
+    source: str | None = None
+    delivery: dict | None = None
+
+    @field_validator("created_at")
+    @classmethod
+    def _timestamp(cls, value: str) -> str:
+        """Stored in one form (UTC, ISO 8601) so history sorts and the scheduler can do date arithmetic."""
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO 8601 date and time") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)  # exports always carry an offset; a hand-made file may not
+        return parsed.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 class AttemptRecord(FollowUpRecord):
@@ -39,11 +53,9 @@ class AttemptRecord(FollowUpRecord):
     topic: str | None = None
     rubric_id: str | None = None
     rubric_version: int | None = None
-    source: str | None = None
     mode: str | None = None
     time_taken_s: float | None = None
     overran: bool | None = None
-    delivery: dict | None = None
     follow_ups: list[FollowUpRecord] = []
 
 
@@ -77,6 +89,8 @@ def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]
                 status=f.status,
                 error=f.error,
                 grade=f.grade,
+                source=f.source,
+                delivery=f.delivery,
             )
             for f in store.follow_ups(a.id)
         ]
@@ -254,14 +268,14 @@ def _insert(
         "rubric_id": main.rubric_id,
         "rubric_version": main.rubric_version,
         "answer": r.answer,
-        "source": main.source,
+        "source": r.source or main.source,
         "status": "pending",
         "created_at": r.created_at,
         "parent_id": parent_id,
         "criterion_id": r.criterion_id,
         "time_taken_s": None if base else main.time_taken_s,
         "overran": None if base else main.overran,
-        "delivery_json": json.dumps(main.delivery) if main.delivery and not base else None,
+        "delivery_json": json.dumps(r.delivery) if r.delivery else None,
     }
     attempt_id = store.db["attempts"].insert(row).last_pk
     if r.grade:

@@ -15,8 +15,9 @@ from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
 from .followups import COVERED_LEVEL, gaps, probe_for
 from .graders import Grader
-from .models import CriterionGrade, Grade, Question, Rubric, compute_score
+from .models import Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
+from .text import content_words, matches_all, normalise
 
 MODES = ("practice", "mock", "walkthrough")
 MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}
@@ -167,6 +168,14 @@ def _apply(run: QuestionRun, grade: Grade) -> None:
                 run.quotes[c.id] = verified
 
 
+def _aims_at(text: str, criterion: Criterion) -> bool:
+    norm = normalise(text)
+    if any(matches_all(norm, point.keywords) for point in criterion.key_points):
+        return True
+    vocab = set().union(*(content_words(p.text) for p in criterion.key_points), content_words(criterion.description))
+    return len(content_words(text) & vocab) >= 2
+
+
 def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade: Grade | None) -> None:
     asked = {f.criterion for f in run.follow_ups}
     if len(run.follow_ups) >= MAX_FOLLOW_UPS[question.kind]:
@@ -179,9 +188,11 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
     target = open_[0]
     missed = next((c.missed for c in grade.criteria if c.id == target), []) if grade else []
     text = probe_for(question, rubric, target, missed)
-    # The LLM grader phrases its own probe; use it for the first follow-up when it aims at the same gap.
-    if grade and grade.grader != "keyword" and grade.follow_up and not run.follow_ups:
-        text = grade.follow_up
+    # The LLM grader phrases its own probe; use it for the first follow-up only when it is about the
+    # gap we chose, so the follow-up is graded against the criterion it actually asks about.
+    llm_probe = grade.follow_up if grade and grade.grader != "keyword" and not run.follow_ups else None
+    if llm_probe and _aims_at(llm_probe, rubric.criterion(target)):
+        text = llm_probe
     run.follow_ups.append(FollowUp(criterion=target, question=text))
 
 
@@ -247,7 +258,9 @@ def answer(
             pending.level = result.grade.criteria[0].level
             _apply(run, result.grade)
     run.error = result.error
-    if result.grade or pending is not None:
+    # A follow-up whose grading failed stays open: its answer is saved, and the candidate can answer
+    # it again or skip it.
+    if result.grade:
         _next_follow_up(run, question, rubric, result.grade)
     save(store, session)
     return result

@@ -131,3 +131,40 @@ def test_failed_insert_rolls_back_the_whole_import(store):
     with pytest.raises(export.HistoryImportError):
         export.import_json(store, json.dumps(data), profile="carol")
     assert "carol" not in store.profiles()
+
+
+def test_follow_ups_keep_their_source_and_delivery_through_export_and_import(store):
+    q = BANK.questions["canary-vs-blue-green"]
+    rubric = BANK.rubric_for(q)
+    main = submit(store, GRADER, q, rubric, q.model_answer, profile="ada")
+    sub = rubric.model_copy(update={"criteria": rubric.criteria[:1]})
+    delivery = {"wpm": 171.0, "fillers": {"like": 3}}
+    submit(
+        store, GRADER, q, sub, "A canary sends 5% of traffic first.", profile="ada",
+        parent_id=main.attempt_id, criterion_id=sub.criteria[0].id, source="voice", delivery=delivery,
+    )  # fmt: skip
+    data = json.loads(export.to_json(store, "ada"))
+    (follow_up,) = data["attempts"][0]["follow_ups"]
+    assert (follow_up["source"], follow_up["delivery"]) == ("voice", delivery)
+    empty = Store(connect(":memory:"))
+    export.import_json(empty, json.dumps(data))
+    (imported,) = empty.follow_ups(empty.attempts("ada")[0].id)
+    assert (imported.source, imported.delivery) == ("voice", delivery)
+
+
+def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
+    seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("data-vs-concept-drift-churn", 60, at(1))])
+    data = json.loads(export.to_json(store, "ada"))
+    data["attempts"][0]["created_at"] = "2026-01-01T09:00:00"  # naive: taken as UTC
+    data["attempts"][1]["created_at"] = "2026-01-02T11:00:00+02:00"
+    empty = Store(connect(":memory:"))
+    export.import_json(empty, json.dumps(data))
+    assert sorted(a.created_at for a in empty.attempts("ada")) == [
+        "2026-01-01T09:00:00.000+00:00",
+        "2026-01-02T09:00:00.000+00:00",
+    ]
+    # The scheduler does date arithmetic on these; mixed naive and aware values used to crash it.
+    assert progress.recommendations(empty, BANK, "ada", now=T0 + timedelta(days=3))
+    data["attempts"][1]["created_at"] = "yesterday"
+    with pytest.raises(export.HistoryImportError, match=r"attempts\.1\.created_at: .*'yesterday' is not an ISO 8601"):
+        export.import_json(empty, json.dumps(data))

@@ -164,3 +164,57 @@ def test_report_scores_strengths_and_practice_next(store):
     assert weakest and strongest and not weakest & strongest
     assert rep.practice_next and all(FULL_BANK.questions[q].topic == "drift" for q in rep.practice_next)
     assert ids[1] not in rep.practice_next
+
+
+class FailsOnFollowUps(type(GRADER)):
+    """The keyword grader, except that grading a follow-up (a one-criterion rubric) blows up."""
+
+    def grade(self, question, rubric, answer):
+        if len(rubric.criteria) == 1:
+            raise RuntimeError("backend exploded")
+        return super().grade(question, rubric, answer)
+
+
+def test_a_follow_up_whose_grading_fails_stays_open_and_keeps_the_answer(store):
+    session = start(store)
+    interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
+    run = session.current
+    reply = "Blue-green gives an instant rollback but it doubles the cost."
+    result = interview.answer(store, FailsOnFollowUps(), BANK, session, reply, now=1100.0)
+    assert result.grade is None and "backend exploded" in result.error
+    # No new follow-up was queued behind the failed one: the same probe is still the open step.
+    assert [f.criterion for f in run.follow_ups] == ["tradeoffs"]
+    assert run.pending_follow_up is run.follow_ups[0]
+    assert [(a.answer, a.status) for a in store.follow_ups(run.attempt_id)] == [(reply, "failed")]
+    # Answering again with a working grader carries on from there.
+    interview.answer(store, GRADER, BANK, session, reply, now=1120.0)
+    assert run.follow_ups[0].level is not None
+    assert [f.criterion for f in run.follow_ups] == ["tradeoffs", "metrics"]
+
+
+class ProbingLLM(type(GRADER)):
+    """Keyword levels, but labelled as an LLM grade that phrases its own follow-up."""
+
+    def __init__(self, follow_up):
+        self.probe = follow_up
+
+    def grade(self, question, rubric, answer):
+        grade = super().grade(question, rubric, answer)
+        return grade.model_copy(update={"grader": "llm", "follow_up": self.probe})
+
+
+@pytest.mark.parametrize(
+    ("probe", "used"),
+    [
+        ("When is the extra cost of blue-green worth its instant rollback?", True),
+        ("Which metrics and thresholds would you watch during the rollout?", False),  # about `metrics`
+        ("Ignore that and tell me about your hobbies.", False),
+    ],
+)
+def test_the_llm_follow_up_is_used_only_when_it_probes_the_chosen_gap(store, probe, used):
+    session = start(store)
+    interview.answer(store, ProbingLLM(probe), BANK, session, PARTIAL, now=1060.0)
+    (follow_up,) = session.current.follow_ups
+    assert follow_up.criterion == "tradeoffs"
+    expected = probe if used else "When would blue-green be the better choice than a canary, despite its cost?"
+    assert follow_up.question == expected

@@ -37,7 +37,7 @@ def render_conversation(session: Session, run: QuestionRun, question: Question, 
         if run.overran:
             st.caption(f"Took {run.time_taken_s / 60:.1f} min, over the suggested {question.suggested_minutes:g}.")
     if main.status == "failed":
-        st.error(f"Your answer is saved, but grading failed: {main.error}")
+        st.error(f"Your answer is saved, but grading failed: {md_escape(main.error or '')}")
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
             render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
@@ -49,7 +49,12 @@ def render_conversation(session: Session, run: QuestionRun, question: Question, 
         if reply:
             with st.chat_message("user", avatar=CANDIDATE):
                 _answer_text(reply.answer)
-            if coached and reply.grade:
+            if reply.status == "failed" and follow_up.open:
+                st.error(
+                    f"Your answer is saved, but grading failed: {md_escape(reply.error or '')}. "
+                    "Answer again or skip this follow-up."
+                )
+            elif coached and reply.grade:
                 with st.chat_message("assistant", avatar=INTERVIEWER):
                     render_criterion(reply.grade.criteria[0])
         elif follow_up.skipped:

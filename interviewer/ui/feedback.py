@@ -28,7 +28,7 @@ def render_grade(grade: Grade, question: Question | None = None, *, show_follow_
     if grade.summary:
         cols[1].markdown(md_escape(grade.summary))
     if grade.fallback_reason:
-        st.warning(f"The fallback grader produced this feedback because {grade.fallback_reason}", icon="⚠️")
+        st.warning(f"The fallback grader produced this feedback because {md_escape(grade.fallback_reason)}", icon="⚠️")
     for c in grade.criteria:
         render_criterion(c)
     if show_follow_up and grade.follow_up:
@@ -54,4 +54,4 @@ def render_criterion(c) -> None:
         for f in c.red_flags:
             st.markdown(f"- :red[red flag:] {md_escape(f)}")
         for n in c.notes:
-            st.caption(n)
+            st.caption(md_escape(n))

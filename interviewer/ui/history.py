@@ -148,7 +148,7 @@ def render() -> None:
                 }
             )
     elif attempt.status == "failed":
-        st.error(f"Grading failed: {attempt.error}. The answer is kept.")
+        st.error(f"Grading failed: {md_escape(attempt.error or '')}. The answer is kept.")
     else:
         st.info("Not graded yet.")
     for follow_up in store.follow_ups(attempt.id):

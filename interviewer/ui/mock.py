@@ -96,8 +96,8 @@ def _report(session: interview.Session) -> None:
         width="stretch",
     )
     c1, c2 = st.columns(2)
-    c1.markdown("**Strongest**\n" + "".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.strongest) or "-")
-    c2.markdown("**Weakest**\n" + "".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.weakest) or "-")
+    c1.markdown("**Strongest**\n" + ("".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.strongest) or "\n-"))
+    c2.markdown("**Weakest**\n" + ("".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.weakest) or "\n-"))
     if rep.practice_next:
         st.markdown("**Practice next:** " + ", ".join(md_escape(bank.questions[q].title) for q in rep.practice_next))
     if not session.coached:

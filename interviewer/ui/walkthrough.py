@@ -20,7 +20,7 @@ def checklist_panel(run: interview.QuestionRun, rubric) -> None:
     for _, name, status, quote in interview.coverage(run, rubric):
         st.markdown(f"{ICONS[status]} **{md_escape(name)}**")
         if quote:
-            st.caption(f"“{quote[:160]}”")
+            st.caption(f"“{md_escape(quote[:160])}”")
 
 
 def render() -> None:
