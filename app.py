@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from interviewer.ui import sidebar
+from interviewer.ui import auth, sidebar
 
 st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="centered")
 # Users see a short error, never a traceback; details go to the server log.
@@ -18,6 +18,7 @@ pages = [
     st.Page("interviewer/ui/pages/progress.py", title="Progress", icon="📈"),
     st.Page("interviewer/ui/pages/settings.py", title="Settings", icon="⚙️"),
 ]
+auth.require_sign_in()  # a shared deployment (an [auth] section in secrets): sign in first
 navigation = st.navigation(pages)
 sidebar.render()
 navigation.run()

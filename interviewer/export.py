@@ -92,7 +92,7 @@ def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]
                 source=f.source,
                 delivery=f.delivery,
             )
-            for f in store.follow_ups(a.id)
+            for f in store.follow_ups(a.id, profile)
         ]
         out.append(
             AttemptRecord(

@@ -147,8 +147,8 @@ def save(store: Store, session: Session) -> None:
     store.save_session_state(session.id, session.model_dump_json(), finished=session.finished)
 
 
-def resume(store: Store, session_id: int) -> Session | None:
-    row = store.session(session_id)
+def resume(store: Store, session_id: int, profile: str = DEFAULT_PROFILE) -> Session | None:
+    row = store.session(session_id, profile)
     return Session.model_validate_json(row["state_json"]) if row and row.get("state_json") else None
 
 

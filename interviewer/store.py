@@ -206,8 +206,11 @@ class Store:
         sql = f"{self._ATTEMPTS_SQL} WHERE {' AND '.join(where)} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?"
         return [self._attempt(row) for row in self.db.query(sql, [*params, limit, offset])]
 
-    def attempt(self, attempt_id: int) -> Attempt | None:
-        rows = list(self.db.query(f"{self._ATTEMPTS_SQL} WHERE a.id = ?", [attempt_id]))
+    # Reads by id take the profile too: on a shared deployment an id from one user never opens
+    # another user's data.
+
+    def attempt(self, attempt_id: int, profile: str = DEFAULT_PROFILE) -> Attempt | None:
+        rows = list(self.db.query(f"{self._ATTEMPTS_SQL} WHERE a.id = ? AND p.name = ?", [attempt_id, profile]))
         return self._attempt(rows[0]) if rows else None
 
     @staticmethod
@@ -282,9 +285,9 @@ class Store:
     def profiles(self) -> list[str]:
         return [r["name"] for r in self.db.query("SELECT name FROM profiles ORDER BY name")]
 
-    def follow_ups(self, attempt_id: int) -> list[Attempt]:
-        sql = f"{self._ATTEMPTS_SQL} WHERE a.parent_id = ? ORDER BY a.id"
-        return [self._attempt(row) for row in self.db.query(sql, [attempt_id])]
+    def follow_ups(self, attempt_id: int, profile: str = DEFAULT_PROFILE) -> list[Attempt]:
+        sql = f"{self._ATTEMPTS_SQL} WHERE a.parent_id = ? AND p.name = ? ORDER BY a.id"
+        return [self._attempt(row) for row in self.db.query(sql, [attempt_id, profile])]
 
     def count_attempts(self, profile: str = DEFAULT_PROFILE) -> int:
         sql = (
@@ -302,8 +305,9 @@ class Store:
         with self.write():
             self.db["sessions"].update(session_id, update)
 
-    def session(self, session_id: int) -> dict | None:
-        rows = list(self.db["sessions"].rows_where("id = ?", [session_id]))
+    def session(self, session_id: int, profile: str = DEFAULT_PROFILE) -> dict | None:
+        sql = "SELECT s.* FROM sessions s JOIN profiles p ON p.id = s.profile_id WHERE s.id = ? AND p.name = ?"
+        rows = list(self.db.query(sql, [session_id, profile]))
         return rows[0] if rows else None
 
     def open_sessions(self, profile: str = DEFAULT_PROFILE, mode: str | None = None) -> list[dict]:

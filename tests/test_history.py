@@ -148,7 +148,7 @@ def test_follow_ups_keep_their_source_and_delivery_through_export_and_import(sto
     assert (follow_up["source"], follow_up["delivery"]) == ("voice", delivery)
     empty = Store(connect(":memory:"))
     export.import_json(empty, json.dumps(data))
-    (imported,) = empty.follow_ups(empty.attempts("ada")[0].id)
+    (imported,) = empty.follow_ups(empty.attempts("ada")[0].id, "ada")
     assert (imported.source, imported.delivery) == ("voice", delivery)
 
 

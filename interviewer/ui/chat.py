@@ -25,13 +25,13 @@ def _answer_text(text: str) -> None:
 
 
 def render_conversation(session: Session, run: QuestionRun, question: Question, *, coached: bool) -> None:
-    store = state.store()
+    store, profile = state.store(), state.settings().profile
     with st.chat_message("assistant", avatar=INTERVIEWER):
         st.markdown(question.prompt)
         st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
     if run.attempt_id is None:
         return
-    main = store.attempt(run.attempt_id)
+    main = store.attempt(run.attempt_id, profile)
     with st.chat_message("user", avatar=CANDIDATE):
         _answer_text(main.answer)
         if run.overran:
@@ -41,7 +41,7 @@ def render_conversation(session: Session, run: QuestionRun, question: Question, 
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
             render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
-    answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
+    answers = {a.id: a for a in store.follow_ups(run.attempt_id, profile)}
     for follow_up in run.follow_ups:
         with st.chat_message("assistant", avatar=INTERVIEWER):
             st.markdown(md_escape(follow_up.question))

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from .. import quiz
 from ..models import LEVEL_LABELS, Grade, Question
 from . import state
+from .escape import md_escape
 from .glossary import term_popovers
 
 LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown so text from an answer or a model renders literally."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def render_grade(grade: Grade, question: Question | None = None, *, show_follow_up: bool = True) -> None:

@@ -151,7 +151,7 @@ def render() -> None:
         st.error(f"Grading failed: {md_escape(attempt.error or '')}. The answer is kept.")
     else:
         st.info("Not graded yet.")
-    for follow_up in store.follow_ups(attempt.id):
+    for follow_up in store.follow_ups(attempt.id, attempt.profile):
         with st.container(border=True):
             st.markdown(f"**Follow-up** on {md_escape(follow_up.criterion_id or '')}")
             _text(follow_up.answer)

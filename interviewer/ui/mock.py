@@ -117,7 +117,7 @@ def render() -> None:
         _setup()
         return
     store, bank = state.store(), state.bank()
-    session = interview.resume(store, st.session_state[SESSION])
+    session = interview.resume(store, st.session_state[SESSION], state.settings().profile)
     if session is None:
         st.session_state.pop(SESSION)
         st.rerun()

@@ -70,7 +70,9 @@ def render() -> None:
     store = state.store()
     sessions = st.session_state.setdefault("practice_sessions", {})
     shown_at = st.session_state.setdefault("practice_shown_at", {}).setdefault(question.id, time.time())
-    session = interview.resume(store, sessions[question.id]) if question.id in sessions else None
+    session = (
+        interview.resume(store, sessions[question.id], state.settings().profile) if question.id in sessions else None
+    )
     if session is None:
         # A session is created only when the first answer arrives, so browsing questions leaves no trace.
         session = interview.Session(id=0, mode="practice", runs=[interview.QuestionRun(question_id=question.id)])

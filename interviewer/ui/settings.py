@@ -7,7 +7,8 @@ import streamlit as st
 from ..config import ENV, Settings, pinned_by_env, save_settings
 from ..graders import GradingError, available
 from ..graders.llm import PRESETS, host_of, list_models
-from . import state
+from . import auth, state
+from .escape import md_escape
 
 CUSTOM = "Custom"
 
@@ -18,9 +19,22 @@ def _apply_preset() -> None:
         st.session_state["settings_base_url"] = PRESETS[preset]
 
 
+def _shared_deployment(current: Settings) -> None:
+    """Read-only on a shared deployment: one user's choice of server would apply to every user, and a
+    server URL typed by a user would let them make the app's server call any address."""
+    st.info("This is a shared deployment: its operator sets the grader and servers (environment or secrets).")
+    st.markdown(f"Grading with **{current.grader_name()}**")
+    if current.llm_base_url:
+        model = f", model {md_escape(current.llm_model)}" if current.llm_model else ""
+        st.markdown(f"LLM server: {md_escape(host_of(current.llm_base_url))}{model}")
+
+
 def render() -> None:
     st.title("Settings")
     current = state.settings()
+    if auth.enabled():
+        _shared_deployment(current)
+        return
     pinned = pinned_by_env()
     for field, value in [
         ("settings_base_url", current.llm_base_url or ""),

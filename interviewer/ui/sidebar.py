@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
+from . import auth, state
 
 
 def _add_profile() -> None:
@@ -18,6 +18,10 @@ def _add_profile() -> None:
 def render() -> None:
     with st.sidebar:
         current = state.settings()
+        if auth.enabled():
+            auth.account_box()
+            st.caption(f"Grader: **{current.grader_name()}**")
+            return
         names = sorted({*state.store().profiles(), current.profile})
         st.selectbox(
             "Profile",

@@ -16,6 +16,7 @@ from ..bank import DEFAULT_ROOT, Bank, load_bank
 from ..config import Settings, load_settings
 from ..graders import Grader, get_grader
 from ..store import Store
+from . import auth
 
 
 def _secrets() -> dict:
@@ -34,7 +35,10 @@ def settings() -> Settings:
     typed_key = st.session_state.get(API_KEY)
     if typed_key:
         current = current.model_copy(update={"llm_api_key": SecretStr(typed_key)})
-    if st.session_state.get(PROFILE):
+    signed_in = auth.signed_in_profile()
+    if signed_in:  # a shared deployment: the account decides whose history this is, nothing else
+        current = current.model_copy(update={"profile": signed_in})
+    elif st.session_state.get(PROFILE) and not auth.enabled():
         current = current.model_copy(update={"profile": st.session_state[PROFILE]})
     return current
 

@@ -35,7 +35,7 @@ def render() -> None:
     question = by_id[qid]
     rubric = bank.rubric_for(question)
     sessions = st.session_state.setdefault(SESSION, {})
-    session = interview.resume(store, sessions[qid]) if qid in sessions else None
+    session = interview.resume(store, sessions[qid], state.settings().profile) if qid in sessions else None
     if session is None:
         session = interview.Session(
             id=0, mode="walkthrough", runs=[interview.QuestionRun(question_id=qid, kind="checklist")]

@@ -1,0 +1,101 @@
+"""A shared deployment with sign-in (`st.login`): each account is its own profile and reaches only its own data."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from interviewer import export, interview, progress
+from interviewer.bank import load_bank
+from interviewer.graders import get_grader
+from interviewer.store import Store, connect
+
+from ..conftest import ROOT
+
+BANK = load_bank()
+GRADER = get_grader("keyword")
+QID = "canary-vs-blue-green"
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "interviewer-test",
+    "client_secret": "test-only-client-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+HISTORY = "interviewer/ui/pages/history.py"
+SETTINGS = "interviewer/ui/pages/settings.py"
+
+
+def test_every_read_is_scoped_to_one_profile():
+    store = Store(connect(":memory:"))
+    session = interview.start(store, BANK, "mock", [QID], profile="ada@example.com")
+    interview.begin_question(session, now=0.0)
+    first = interview.answer(store, GRADER, BANK, session, "A canary sends 5% of traffic first.", now=60.0,
+                             profile="ada@example.com")  # fmt: skip
+    interview.answer(store, GRADER, BANK, session, "Blue-green doubles the cost.", now=90.0, profile="ada@example.com")
+    store.save_draft("mock:x:main", "half an answer", profile="ada@example.com")
+    result = {"total": 5, "correct": 3, "late": 0, "time_used_s": 40.0, "over_time": False}
+    store.save_quiz('{"seed": 1, "started_at": "2026-01-01T09:00:00+00:00"}', result, profile="ada@example.com")
+    ada, bob = "ada@example.com", "bob@example.com"
+    assert store.attempt(first.attempt_id, ada) and store.follow_ups(first.attempt_id, ada)
+    assert store.session(session.id, ada) and interview.resume(store, session.id, ada)
+    # Bob knows (or guesses) Ada's ids: every read still comes back empty.
+    assert store.attempt(first.attempt_id, bob) is None
+    assert store.follow_ups(first.attempt_id, bob) == []
+    assert store.session(session.id, bob) is None and interview.resume(store, session.id, bob) is None
+    assert store.attempts(bob) == [] and store.count_attempts(bob) == 0 and store.count_filtered(bob) == 0
+    assert store.open_sessions(bob) == [] and store.draft("mock:x:main", profile=bob) is None
+    assert len(store.quiz_rounds(ada)) == 1 and store.quiz_rounds(bob) == []
+    assert progress.topic_mastery(store, bob) == [] and progress.weak_spots(store, BANK, bob) == []
+    assert export.records(store, bob) == []
+
+
+def signed_in(user: dict | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    return at.run()
+
+
+def test_visitors_must_sign_in_first():
+    at = signed_in({"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.text_area and not at.sidebar.selectbox  # no page and no profile picker before sign-in
+
+
+def test_each_account_is_its_own_profile(isolated_env):
+    ada = signed_in({"is_logged_in": True, "email": "Ada@Example.com", "name": "Ada"})
+    assert not ada.exception
+    assert "Signed in as **Ada**" in [c.value for c in ada.sidebar.caption]
+    assert not ada.sidebar.selectbox  # the account decides the profile; there is nothing to pick
+    ada.selectbox(key="practice_topic").set_value("release-strategies").run()
+    ada.selectbox(key="practice_question").set_value(QID).run()
+    ada.text_area[0].input("I'd use a canary: 5% of traffic first, then ramp up.")
+    ada.button(key="submit").click().run()
+    assert not ada.exception
+
+    store = Store.open(isolated_env / "history.db")
+    assert store.count_attempts("ada@example.com") == 1 and store.profiles() == ["ada@example.com"]
+
+    bob = signed_in({"is_logged_in": True, "email": "bob@example.com"})
+    bob.switch_page(HISTORY).run()
+    assert not bob.exception
+    assert bob.info[0].value.startswith("No attempts yet")
+
+
+def test_settings_are_read_only_on_a_shared_deployment():
+    at = signed_in({"is_logged_in": True, "email": "ada@example.com"})
+    at.switch_page(SETTINGS).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("This is a shared deployment")
+    assert not at.main.text_input and not at.main.button  # no server URL to type, nothing to save
+
+
+@pytest.mark.parametrize("section", [{}, "not a table"])
+def test_without_an_auth_section_the_app_stays_single_user(section):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["auth"] = section
+    at.run()
+    assert not at.exception and at.sidebar.selectbox(key="profile_picker")
