@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -19,6 +19,12 @@ ENV = {
     "db_path": "INTERVIEWER_DB",
     "stt_model": "INTERVIEWER_STT_MODEL",
     "profile": "INTERVIEWER_PROFILE",
+    "tts_backend": "INTERVIEWER_TTS_BACKEND",
+    "tts_voice": "INTERVIEWER_TTS_VOICE",
+    "tts_rate": "INTERVIEWER_TTS_RATE",
+    "tts_model": "INTERVIEWER_TTS_MODEL",
+    "tts_base_url": "INTERVIEWER_TTS_BASE_URL",
+    "tts_autoplay_mock": "INTERVIEWER_TTS_AUTOPLAY_MOCK",
 }
 
 
@@ -34,6 +40,13 @@ class Settings(BaseModel):
     db_path: Path | None = None
     stt_model: str | None = None
     profile: str = "default"
+    # Questions read aloud: the browser's own voices by default, or an OpenAI-compatible /v1/audio/speech.
+    tts_backend: Literal["browser", "api", "off"] = "browser"
+    tts_voice: str | None = None  # a browser voice name, or an API voice such as "alloy"
+    tts_rate: float = Field(default=1.0, ge=0.5, le=2.0)
+    tts_model: str | None = None
+    tts_base_url: str | None = None  # empty: the LLM server's
+    tts_autoplay_mock: bool = False
 
     def api_key(self) -> str | None:
         """The key itself, for the one call that sends it; everywhere else it stays a SecretStr."""
@@ -53,7 +66,20 @@ class Settings(BaseModel):
 
 
 # Saved from the Settings page. Never the API key: that stays in the environment or in memory.
-SAVED_FIELDS = ("grader", "llm_base_url", "llm_model", "llm_timeout", "profile", "stt_model")
+SAVED_FIELDS = (
+    "grader",
+    "llm_base_url",
+    "llm_model",
+    "llm_timeout",
+    "profile",
+    "stt_model",
+    "tts_backend",
+    "tts_voice",
+    "tts_rate",
+    "tts_model",
+    "tts_base_url",
+    "tts_autoplay_mock",
+)
 
 
 def settings_path(env: Mapping[str, str] | None = None) -> Path:

@@ -30,6 +30,7 @@ class FakeLLMServer:
     def __init__(self, models: tuple[str, ...] = ("fake-model",)):
         self.replies: deque[tuple] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.paths: list[str] = []  # the path of each POST, in order
         self.models = models
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -41,7 +42,7 @@ class FakeLLMServer:
 
     def enqueue(self, *replies: tuple) -> None:
         """("ok", content[, finish_reason]) | ("json", body) | ("status", code[, headers, body]) | ("hang", s) |
-        ("reset",) | ("garbage", text) | ("half", content)"""
+        ("reset",) | ("garbage", text) | ("half", content) | ("audio", bytes)"""
         self.replies.extend(replies)
 
     def __enter__(self) -> FakeLLMServer:
@@ -78,6 +79,7 @@ class FakeLLMServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length) or b"{}"
+                fake.paths.append(self.path)
                 try:
                     fake.requests.append(json.loads(raw))
                 except ValueError:  # multipart uploads (audio transcription)
@@ -95,6 +97,12 @@ class FakeLLMServer:
                 elif kind == "reset":
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                     self.connection.close()
+                elif kind == "audio":  # text to speech
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/wav")
+                    self.send_header("Content-Length", str(len(args[0])))
+                    self.end_headers()
+                    self.wfile.write(args[0])
                 elif kind == "garbage":
                     self._send(200, args[0].encode())
                 elif kind == "half":

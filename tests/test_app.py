@@ -119,7 +119,15 @@ def test_settings_test_connection_and_save_without_key(app, isolated_env):
         at.radio(key="settings_grader").set_value("llm").run()
         at.button(key="settings_save").click().run()
     saved = json.loads((isolated_env / "settings.json").read_text())
-    assert saved == {"grader": "llm", "llm_base_url": fake.base_url, "llm_timeout": 60.0, "profile": "default"}
+    assert saved == {
+        "grader": "llm",
+        "llm_base_url": fake.base_url,
+        "llm_timeout": 60.0,
+        "profile": "default",
+        "tts_backend": "browser",
+        "tts_rate": 1.0,
+        "tts_autoplay_mock": False,
+    }
     assert "sk-never-saved" not in (isolated_env / "settings.json").read_text()
 
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,19 +48,19 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    require(_missing())
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def streamlit_server(script: str, tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run script` on 127.0.0.1 with its own database and settings; yields the URL once healthy."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVIEWER_", "OPENAI_"))}
     env |= {"INTERVIEWER_DB": str(tmp / "history.db"), "INTERVIEWER_SETTINGS": str(tmp / "settings.json")}
+    env |= extra_env or {}
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.address",
@@ -86,6 +88,13 @@ def server(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require(_missing())
+    with streamlit_server("app.py", tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from ..interview import QuestionRun, Session
 from ..models import Question, Rubric
 from . import state
 from .feedback import md_escape, render_criterion, render_grade
+from .speak import listen
 
 INTERVIEWER, CANDIDATE = "🧑‍💼", "🙂"
 
@@ -24,11 +25,15 @@ def _answer_text(text: str) -> None:
         st.markdown(md_escape(paragraph))
 
 
-def render_conversation(session: Session, run: QuestionRun, question: Question, *, coached: bool) -> None:
+def render_conversation(
+    session: Session, run: QuestionRun, question: Question, *, coached: bool, autoplay: bool = False
+) -> None:
+    """`autoplay` reads each new question and follow-up aloud once, as it is asked."""
     store, profile = state.store(), state.settings().profile
     with st.chat_message("assistant", avatar=INTERVIEWER):
         st.markdown(question.prompt)
         st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
+        listen(question.prompt, f"{session.id}_{run.question_id}", autoplay=autoplay and run.attempt_id is None)
     if run.attempt_id is None:
         return
     main = store.attempt(run.attempt_id, profile)
@@ -42,9 +47,11 @@ def render_conversation(session: Session, run: QuestionRun, question: Question, 
         with st.chat_message("assistant", avatar=INTERVIEWER):
             render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
     answers = {a.id: a for a in store.follow_ups(run.attempt_id, profile)}
-    for follow_up in run.follow_ups:
+    for i, follow_up in enumerate(run.follow_ups):
         with st.chat_message("assistant", avatar=INTERVIEWER):
             st.markdown(md_escape(follow_up.question))
+            pending = autoplay and follow_up.attempt_id is None and not follow_up.skipped
+            listen(follow_up.question, f"{session.id}_{run.question_id}_f{i}", autoplay=pending)
         reply = answers.get(follow_up.attempt_id) if follow_up.attempt_id else None
         if reply:
             with st.chat_message("user", avatar=CANDIDATE):

@@ -13,6 +13,7 @@ from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape
 
 SESSION = "mock_session"
+READ_ALOUD = "mock_read_aloud"  # outlives the setup form's checkbox, whose state goes when it is not shown
 
 
 def _setup() -> None:
@@ -27,6 +28,14 @@ def _setup() -> None:
         key="mock_mode",
         horizontal=True,
         captions=["feedback after each answer", "feedback at the end, like the real thing"],
+    )
+    settings = state.settings()
+    st.checkbox(
+        "Read each new question aloud",
+        value=settings.tts_autoplay_mock,
+        key="mock_autoplay",
+        disabled=settings.tts_backend == "off",
+        help="Every question has a 🔊 Listen control either way. Voice and speed are on the Settings page.",
     )
     if st.button("Start interview", key="mock_start", type="primary"):
         ids = interview.plan(
@@ -47,6 +56,7 @@ def _setup() -> None:
             profile=state.settings().profile,
         )
         st.session_state[SESSION] = session.id
+        st.session_state[READ_ALOUD] = st.session_state["mock_autoplay"]
         st.rerun()
     resume_buttons("mock_resume")
 
@@ -135,7 +145,8 @@ def render() -> None:
     )
     if not run.answered:
         _countdown(run.started_at, question.suggested_minutes)
-    render_conversation(session, run, question, coached=session.coached)
+    autoplay = st.session_state.get(READ_ALOUD, state.settings().tts_autoplay_mock)
+    render_conversation(session, run, question, coached=session.coached, autoplay=autoplay)
     if run.done and session.coached:
         render_result(run, rubric)
     if not run.done and (not run.answered or run.pending_follow_up) and answer_step(session, run, key_prefix="mock"):

@@ -9,8 +9,10 @@ from ..graders import GradingError, available
 from ..graders.llm import PRESETS, host_of, list_models
 from . import auth, state
 from .escape import md_escape
+from .speak import voice_picker
 
 CUSTOM = "Custom"
+BACKENDS = {"browser": "this browser's voices", "api": "an API server", "off": "off"}
 
 
 def _apply_preset() -> None:
@@ -88,6 +90,8 @@ def render() -> None:
             "Set by environment variables (they win over saved settings): " + ", ".join(ENV[f] for f in sorted(pinned))
         )
 
+    _speech_settings(current, pinned)
+
     base_url = st.session_state["settings_base_url"].strip()
     c1, c2 = st.columns(2)
     if c1.button("Test connection", key="settings_test", disabled=not base_url):
@@ -106,6 +110,63 @@ def render() -> None:
             llm_timeout=st.session_state["settings_timeout"],
             profile=current.profile,
             stt_model=current.stt_model,
+            tts_backend=st.session_state["settings_tts_backend"],
+            tts_voice=st.session_state["settings_tts_voice"].strip() or None,
+            tts_rate=st.session_state["settings_tts_rate"],
+            tts_model=st.session_state["settings_tts_model"].strip() or None,
+            tts_base_url=st.session_state["settings_tts_base_url"].strip() or None,
+            tts_autoplay_mock=st.session_state["settings_tts_autoplay"],
         )
         path = save_settings(updated)
         st.success(f"Saved to {path}. The API key was not saved.")
+
+
+def _speech_settings(current: Settings, pinned: set[str]) -> None:
+    st.subheader("Questions read aloud")
+    for field, value in [
+        ("settings_tts_backend", current.tts_backend),
+        ("settings_tts_voice", current.tts_voice or ""),
+        ("settings_tts_rate", current.tts_rate),
+        ("settings_tts_model", current.tts_model or ""),
+        ("settings_tts_base_url", current.tts_base_url or ""),
+        ("settings_tts_autoplay", current.tts_autoplay_mock),
+    ]:
+        st.session_state.setdefault(field, value)
+    backend = st.radio(
+        "Voice",
+        list(BACKENDS),
+        format_func=BACKENDS.get,
+        key="settings_tts_backend",
+        horizontal=True,
+        disabled="tts_backend" in pinned,
+        help="This browser's voices work offline with nothing to download. "
+        "An API server is OpenAI or any local server with /v1/audio/speech.",
+    )
+    st.text_input(
+        "Voice name",
+        key="settings_tts_voice",
+        disabled="tts_voice" in pinned,
+        placeholder="empty: the default voice" + (" (alloy)" if backend == "api" else ""),
+        help="A voice from the list below, or for an API server one of its voices (alloy, nova, ...).",
+    )
+    rate = st.slider(
+        "Speed", 0.5, 2.0, step=0.1, key="settings_tts_rate", disabled="tts_rate" in pinned, format="%.1fx"
+    )
+    st.checkbox(
+        "Read each new question aloud in mock interviews",
+        key="settings_tts_autoplay",
+        disabled="tts_autoplay_mock" in pinned,
+    )
+    if backend == "browser":
+        st.caption("Voices in this browser (click one to choose it):")
+        voice_picker("settings_tts_voice", rate)
+    elif backend == "api":
+        c1, c2 = st.columns(2)
+        c1.text_input(
+            "Speech base URL",
+            key="settings_tts_base_url",
+            disabled="tts_base_url" in pinned,
+            placeholder="empty: the LLM server above",
+        )
+        c2.text_input("Speech model", key="settings_tts_model", disabled="tts_model" in pinned, placeholder="tts-1")
+        st.caption("Audio is cached per question text, so each question is fetched once. The API key is the one above.")

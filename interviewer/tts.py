@@ -1,0 +1,133 @@
+"""Questions read aloud through an OpenAI-compatible /v1/audio/speech endpoint, cached on disk. No Streamlit here.
+
+The default backend needs none of this: the browser's own speech synthesis speaks in
+`interviewer/ui/speak.py`. This one is for a hosted voice (OpenAI) or a local TTS server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from .config import Settings
+
+DEFAULT_MODEL = "tts-1"
+DEFAULT_VOICE = "alloy"
+MAX_CHARS = 4096  # OpenAI's limit per request; every question is far shorter
+CACHE_ENV = "INTERVIEWER_TTS_CACHE"
+
+
+class TTSError(RuntimeError):
+    """Speech could not be made; the message says why in plain words (never with a key in it)."""
+
+
+class SpeechRequest(BaseModel):
+    """What identifies one piece of audio, and so its cache entry. The key is deliberately not part of it."""
+
+    host: str
+    model: str
+    voice: str
+    speed: float = Field(ge=0.25, le=4.0)
+    text: str = Field(min_length=1, max_length=MAX_CHARS)
+
+    def cache_name(self) -> str:
+        fields = self.model_dump(exclude={"text"}) | {"text_sha256": hashlib.sha256(self.text.encode()).hexdigest()}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def cache_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("interviewer", appauthor=False)) / "tts"
+
+
+def audio_mime(audio: bytes) -> str:
+    """The format from the first bytes: servers differ in what they send by default."""
+    if audio[:4] == b"RIFF":
+        return "audio/wav"
+    if audio[:4] == b"OggS":
+        return "audio/ogg"
+    if audio[:4] == b"fLaC":
+        return "audio/flac"
+    return "audio/mpeg"
+
+
+class APISpeaker:
+    """Any OpenAI-compatible /v1/audio/speech endpoint; each (server, model, voice, speed, text) is fetched once."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        model: str | None = None,
+        voice: str | None = None,
+        speed: float = 1.0,
+        api_key: str | None = None,
+        timeout: float = 60,
+        cache: Path | None = None,
+    ):
+        from openai import OpenAI
+
+        from .graders.llm import host_of
+
+        # Not retried: a listener waiting on a button would rather see the error than wait three timeouts.
+        self.client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
+        self.host = host_of(str(self.client.base_url))
+        self.model = model or DEFAULT_MODEL
+        self.voice = voice or DEFAULT_VOICE
+        self.speed = speed
+        self.timeout = timeout
+        self.cache = cache or cache_dir()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, cache: Path | None = None) -> APISpeaker:
+        return cls(
+            base_url=settings.tts_base_url or settings.llm_base_url,
+            model=settings.tts_model,
+            voice=settings.tts_voice,
+            speed=settings.tts_rate,
+            api_key=settings.api_key(),
+            timeout=settings.llm_timeout,
+            cache=cache,
+        )
+
+    def path_for(self, text: str) -> Path:
+        request = SpeechRequest(host=self.host, model=self.model, voice=self.voice, speed=self.speed, text=text)
+        return self.cache / request.cache_name()
+
+    def speak(self, text: str) -> bytes:
+        """The audio for `text` (mp3, wav, ... as the server sends it; see `audio_mime`). Raises TTSError."""
+        import openai
+
+        from .graders.llm import explain
+
+        text = text.strip()
+        if not text:
+            raise TTSError("there is no text to read")
+        if len(text) > MAX_CHARS:
+            raise TTSError(f"the text is too long to read aloud ({len(text)} characters, at most {MAX_CHARS})")
+        path = self.path_for(text)
+        if path.exists():
+            return path.read_bytes()
+        extra = {"speed": self.speed} if self.speed != 1.0 else {}
+        try:
+            response = self.client.audio.speech.create(model=self.model, voice=self.voice, input=text, **extra)
+            audio = response.read()
+        except openai.OpenAIError as exc:
+            raise TTSError(f"the speech server failed: {explain(exc, self.host, self.timeout)}") from None
+        if not audio:
+            raise TTSError(f"the speech server at {self.host} sent no audio")
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(audio)
+            tmp.replace(path)  # whole files only, even with two sessions writing the same entry
+        except OSError:
+            pass  # a read-only cache costs a refetch next time, nothing more
+        return audio
