@@ -86,14 +86,13 @@ def draft_rubric(reference: str, rubric_id: str = "draft", question: str = "") -
     follows the share of the reference's ideas the answer mentions. Words of the question itself are left
     out: repeating the question earns nothing. A starting point for authors."""
     asked = set(normalise(question).split())
-    words: list[str] = []
+    words: dict[str, str] = {}  # stem -> the word as first written, which the point shows (and embeds)
     for word in normalise(reference).split():
-        stem = _stem(word)
-        if len(word) > 2 and word not in STOPWORDS | asked and not word.isdigit() and stem not in words:
-            words.append(stem)
+        if len(word) > 2 and word not in STOPWORDS | asked and not word.isdigit():
+            words.setdefault(_stem(word), word)
     if not words:
-        words = [_stem(w) for w in normalise(reference).split()[:5]] or ["answer"]
-    points = [KeyPoint(text=w.rstrip("*"), keywords=[[w]]) for w in words]
+        words = {_stem(w): w for w in normalise(reference).split()[:5]} or {"answer": "answer"}
+    points = [KeyPoint(text=word, keywords=[[stem]]) for stem, word in words.items()]
     criterion = Criterion(
         id="content",
         name="Covers the reference answer",

@@ -26,6 +26,9 @@ def isolated_env(monkeypatch, tmp_path):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "history.db"))
     monkeypatch.setenv("INTERVIEWER_SETTINGS", str(tmp_path / "settings.json"))
+    # As if saved on the Settings page: the deterministic keyword grader is what the tests grade with.
+    # (An environment variable would pin it there.) Tests of `auto` pass their own settings.
+    (tmp_path / "settings.json").write_text('{"grader": "keyword"}', encoding="utf-8")
     return tmp_path
 
 

@@ -201,7 +201,7 @@ def test_api_key_never_reaches_the_database(server, tmp_path):
 
 
 def test_auto_picks_llm_only_when_configured():
-    assert load_settings({}).grader_name() == "keyword"
+    assert load_settings({}).grader_name() == "semantic"  # the best offline grader installed
     assert load_settings({"INTERVIEWER_LLM_BASE_URL": "http://127.0.0.1:1/v1"}).grader_name() == "llm"
     assert load_settings({"OPENAI_API_KEY": "sk-x"}).grader_name() == "llm"
     assert load_settings({"INTERVIEWER_GRADER": "keyword", "OPENAI_API_KEY": "sk-x"}).grader_name() == "keyword"

@@ -46,7 +46,7 @@ def register(cls: type[Grader]) -> type[Grader]:
 
 
 def _discover() -> None:
-    from . import keyword, llm  # noqa: F401  (registers the built-in graders)
+    from . import keyword, llm, semantic  # noqa: F401  (registers the built-in graders)
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name not in _REGISTRY:

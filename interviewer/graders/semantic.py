@@ -1,0 +1,137 @@
+"""The offline semantic grader: the keyword grader's matches, plus word and sentence embeddings for
+what a candidate says in their own words.
+
+Per key point, coverage is 1 when its keywords match (as in the keyword grader); otherwise it is how
+closely the answer's words come to the point's words (each point word's best cosine with an answer word,
+averaged, then mapped to 0-1). A criterion's share mixes the weighted point coverage with the cosine
+between the whole answer and all of the criterion's points. Words of the question itself are left out
+of both sides ("question demoting"): repeating the question earns nothing. The level follows the
+share when at least one point is clearly said; each red flag said lowers it by one, and it is never
+below the keyword grader's level nor more than one level above it. Evidence is the answer's own sentences, checked
+like every grader's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import embeddings
+from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
+from ..text import STOPWORDS, normalise
+from . import evidence
+from .base import Grader, GradingError, register
+from .keyword import MAX_QUOTES, AnswerIndex, grade_criterion, pick_follow_up, summarise
+
+# Global constants, no per-question tuning. Chosen on the ASAG dev data (agreement with human scores)
+# under the bank's own constraints: every model answer at least 80, generic and prompt-injection answers
+# at most 20, and few answers to other questions above 30 (see README, "Graders").
+W_WHOLE = 0.35  # weight of the whole-text cosine against per-point coverage
+WORD_LO, WORD_HI = 0.3, 1.0  # mean best word cosine mapped onto 0-1 coverage
+COVERED = 0.5  # a point counts as said (not "missed") from this coverage up
+CLEARLY_SAID = 0.9  # the semantic level needs at least one point said this clearly; else only keywords count
+MAX_LIFT = 1  # levels above the keyword grader's: every MLOps answer sounds a bit like every other
+LEVELS = ((0.7, 4), (0.5, 3), (0.35, 2), (0.2, 1))  # share -> level
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _terms(text: str, asked: frozenset[str]) -> list[str]:
+    """Content words, without the question's own words."""
+    words = [w for w in normalise(text).split() if len(w) > 1 and w not in STOPWORDS and not w.isdigit()]
+    kept = [w for w in words if _stem(w) not in asked]
+    return list(dict.fromkeys(kept or words))
+
+
+def _ramp(value: float, lo: float, hi: float) -> float:
+    return float(np.clip((value - lo) / (hi - lo), 0.0, 1.0))
+
+
+def _level(share: float) -> int:
+    return next((level for floor, level in LEVELS if share >= floor), 0)
+
+
+class _Answer:
+    """The answer's word vectors, sentences and whole-text vector, computed once per grade."""
+
+    def __init__(self, answer: str, asked: frozenset[str], emb: embeddings.Embedder):
+        self.index = AnswerIndex(answer)
+        self.terms = _terms(answer, asked)
+        self.word_vectors = emb.words(self.terms)
+        texts = [" ".join(self.terms), *(s.text for s in self.index.sentences)]
+        vectors = emb.texts(texts)
+        self.whole, self.sentence_vectors = vectors[0], vectors[1:]
+
+
+def _point_coverage(point: KeyPoint, answer: _Answer, asked: frozenset[str], emb: embeddings.Embedder) -> float:
+    words = _terms(point.text, asked)
+    if not words or not answer.terms:
+        return 0.0
+    best = (emb.words(words) @ answer.word_vectors.T).max(axis=1)
+    return _ramp(float(best.mean()), WORD_LO, WORD_HI)
+
+
+def _best_sentence(text: str, answer: _Answer, emb: embeddings.Embedder) -> str | None:
+    if not answer.index.sentences:
+        return None
+    scores = answer.sentence_vectors @ emb.texts([text])[0]
+    return answer.index.sentences[int(scores.argmax())].text
+
+
+def grade_semantic(criterion: Criterion, answer: _Answer, asked: frozenset[str], emb: embeddings.Embedder):
+    keyword = grade_criterion(criterion, answer.index)
+    must = [(p, p.text not in keyword.missed) for p in criterion.must_have]
+    nice = [(p, p.text not in keyword.missed_optional) for p in criterion.nice_to_have]
+    coverage = {
+        p.text: 1.0 if found else _point_coverage(p, answer, asked, emb) for p, found in must + nice
+    }  # fmt: skip
+    weights = {p.text: 2.0 for p in criterion.must_have} | {p.text: 1.0 for p in criterion.nice_to_have}
+    points = sum(weights[t] * c for t, c in coverage.items()) / sum(weights.values()) if weights else 0.0
+    reference = " ".join(_terms(" ".join(p.text for p, _ in must + nice), asked))
+    whole = max(0.0, float(emb.texts([reference])[0] @ answer.whole)) if reference else 0.0
+    share = W_WHOLE * whole + (1 - W_WHOLE) * points
+    # An answer near the topic but saying none of the points clearly (a generic answer, a list of
+    # buzzwords) earns nothing beyond its keywords.
+    level = _level(share) if any(c >= CLEARLY_SAID for c in coverage.values()) else 0
+    level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT))
+    quotes = [e.quote for e in keyword.evidence]
+    for point, _ in must + nice:
+        if coverage[point.text] >= COVERED and coverage[point.text] < 1 and len(quotes) < MAX_QUOTES:
+            quote = _best_sentence(point.text, answer, emb)
+            if quote and quote not in quotes:
+                quotes.append(quote)
+    return keyword.model_copy(
+        update={
+            "level": level,
+            "evidence": [Evidence(quote=q, verified=True) for q in quotes],
+            "missed": [p.text for p in criterion.must_have if coverage[p.text] < COVERED],
+            "missed_optional": [p.text for p in criterion.nice_to_have if coverage[p.text] < COVERED],
+        }
+    )
+
+
+@register
+class SemanticGrader(Grader):
+    name = "semantic"
+
+    def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+        try:
+            emb = embeddings.get()
+        except embeddings.EmbeddingsUnavailable as exc:
+            raise GradingError(str(exc)) from None
+        asked = frozenset(_stem(w) for w in normalise(question.prompt).split() if w not in STOPWORDS)
+        parsed = _Answer(answer, asked, emb)
+        grades: list[CriterionGrade] = [
+            evidence.check(grade_semantic(c, parsed, asked, emb), c, answer) for c in rubric.criteria
+        ]
+        return Grade(
+            question_id=question.id,
+            rubric_id=rubric.id,
+            rubric_version=rubric.version,
+            grader=self.name,
+            model="wordllama l2_supercat-256 + universal-sentence-encoder-multilingual-3",
+            criteria=grades,
+            summary=summarise(grades),
+            follow_up=pick_follow_up(question, rubric, grades),
+        )

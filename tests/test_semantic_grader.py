@@ -1,0 +1,98 @@
+"""The offline semantic grader: real embedding models from the installed packages, no network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from interviewer import evaluate
+from interviewer.bank import load_bank
+from interviewer.graders import get_grader
+from interviewer.graders.evidence import quote_in_answer
+from interviewer.models import Question
+
+from .robustness.test_hostile_answers import INJECTIONS
+from .robustness.test_hostile_answers import QUESTIONS as HOSTILE_QUESTIONS
+from .test_bank_content import GENERIC
+
+BANK = load_bank()
+SEMANTIC = get_grader("semantic")
+KEYWORD = get_grader("keyword")
+QUESTIONS = sorted(BANK.questions.values(), key=lambda q: q.id)
+
+
+def grade(question, answer, grader=SEMANTIC):
+    return grader.grade(question, BANK.rubric_for(question), answer)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_model_answers_high_generic_answers_low(question):
+    assert grade(question, question.model_answer).score >= 80
+    assert grade(question, GENERIC).score <= 20
+
+
+@pytest.mark.parametrize("question", HOSTILE_QUESTIONS, ids=lambda q: q.id)
+def test_injections_score_at_most_20(question):
+    assert max(grade(question, a).score for a in INJECTIONS) <= 20
+
+
+def test_a_paraphrase_earns_more_than_keywords_alone():
+    """Said mostly in other words than the reference: the keyword grader sees one word, embeddings more."""
+    reference = "Send a small share of live traffic to the new model first."
+    rubric = evaluate.draft_rubric(reference, "canary-def", "What is a canary release?")
+    question = Question(
+        id="canary-def", title="Canary", prompt="What is a canary release?", topic="release-strategies",
+        difficulty="easy", rubric="canary-def", model_answer=reference,
+    )  # fmt: skip
+    paraphrase = "You route a few percent of real user traffic to the fresh version before everybody else."
+    assert SEMANTIC.grade(question, rubric, paraphrase).score > KEYWORD.grade(question, rubric, paraphrase).score
+    assert SEMANTIC.grade(question, rubric, "I don't know.").score == 0
+
+
+def test_never_below_the_keyword_grader_and_quotes_come_from_the_answer():
+    for question in QUESTIONS[:10]:
+        words = question.model_answer.split()
+        partial = " ".join(words[: len(words) // 3])
+        semantic, keyword = grade(question, partial), grade(question, partial, KEYWORD)
+        for s, k in zip(semantic.criteria, keyword.criteria, strict=True):
+            assert k.level <= s.level <= k.level + 1
+            assert all(quote_in_answer(e.quote, partial) for e in s.evidence)
+
+
+def test_models_load_with_the_network_blocked(tmp_path):
+    """No hub download at run time: loading and grading work with every socket refused."""
+    script = textwrap.dedent(
+        """
+        import socket
+        def refuse(*a, **k):
+            raise OSError("network blocked by the test")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        from interviewer.bank import load_bank
+        from interviewer.graders import get_grader
+        bank = load_bank()
+        q = bank.questions["canary-vs-blue-green"]
+        print(get_grader("semantic").grade(q, bank.rubric_for(q), q.model_answer).score)
+        """
+    )
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "0"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) >= 80
+    assert not (tmp_path / ".cache").exists() or not any((tmp_path / ".cache").rglob("*.safetensors"))
+
+
+def test_a_grader_that_cannot_load_falls_back_to_keywords(monkeypatch):
+    from interviewer import embeddings
+    from interviewer.answers import grade_with_fallback
+
+    def broken():
+        raise embeddings.EmbeddingsUnavailable("the semantic grader needs wordllama: pip install -e .")
+
+    monkeypatch.setattr(embeddings, "get", broken)
+    q = QUESTIONS[0]
+    result = grade_with_fallback(SEMANTIC, q, BANK.rubric_for(q), q.model_answer)
+    assert result.grader == "keyword" and "needs wordllama" in result.fallback_reason
