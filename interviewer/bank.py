@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import GlossaryTerm, Question, QuizQuestion, Rubric
+from .models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
 # libyaml's parser when PyYAML was built with it (about 10x faster); same safe constructors and marks.
@@ -36,6 +36,12 @@ class Bank:
     quiz: dict[str, QuizQuestion] = field(default_factory=dict)
     glossary: dict[str, GlossaryTerm] = field(default_factory=dict)  # by lower-case term
     problems: list[Problem] = field(default_factory=list)
+    packs: dict[str, PackInfo] = field(default_factory=dict)  # by pack name
+    pack_of: dict[str, str] = field(default_factory=dict)  # question id -> pack name; built-ins absent
+
+    def pack(self, question_id: str) -> PackInfo | None:
+        name = self.pack_of.get(question_id)
+        return self.packs.get(name) if name else None
 
     def term(self, name: str) -> GlossaryTerm | None:
         """A glossary entry by its term or one of its aliases, any case."""
@@ -77,21 +83,23 @@ def _line(node: yaml.Node) -> int:
 SECTIONS = ("questions", "rubrics", "quiz", "glossary")
 
 
-def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
+def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem], PackInfo | None]:
+    """Every entry of one file. A file may hold several sections (a pack holds its questions, rubrics,
+    quiz and glossary in one file) and an optional `pack:` header."""
     shown = str(path)
-    # The top-level key says what a file holds; the folder name is the fallback.
+    # The top-level keys say what a file holds; the folder name is the fallback for the error message.
     section = "rubrics" if "rubric" in path.parent.name else "questions"
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return [], [Problem(shown, 1, "file", f"larger than {MAX_FILE_BYTES} bytes")]
+            return [], [Problem(shown, 1, "file", f"larger than {MAX_FILE_BYTES} bytes")], None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(shown, 1, "file", f"cannot read: {exc}")]
+        return [], [Problem(shown, 1, "file", f"cannot read: {exc}")], None
     loader = LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return [], [Problem(shown, 1, section, "file is empty")]
+            return [], [Problem(shown, 1, section, "file is empty")], None
         dupes = list(_duplicate_keys(node, shown))
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -101,41 +109,38 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem]]:
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             context += f" (line {exc.context_mark.line + 1})"
         msg = " ".join(str(part) for part in (context, exc.problem) if part)
-        return [], [Problem(shown, line, "yaml", msg or "invalid YAML")]
+        return [], [Problem(shown, line, "yaml", msg or "invalid YAML")], None
     except (yaml.YAMLError, RecursionError) as exc:
-        return [], [Problem(shown, 1, "yaml", f"invalid YAML: {type(exc).__name__}")]
+        return [], [Problem(shown, 1, "yaml", f"invalid YAML: {type(exc).__name__}")], None
     finally:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return [], [
-            Problem(shown, _line(node), section, "top level must be a mapping with a 'questions' or 'rubrics' list")
-        ]
-    keys = [str(k.value) for k, _ in node.value]
-    section = next((k for k in keys if k in SECTIONS), section)
+        top = "top level must be a mapping with a 'questions' or 'rubrics' list"
+        return [], [Problem(shown, _line(node), section, top)], None
     problems = dupes
-    items_node = None
+    items: list[_Item] = []
+    pack: PackInfo | None = None
+    found = False
     for key_node, value_node in node.value:
-        if key_node.value != section:
-            problems.append(
-                Problem(
-                    shown,
-                    _line(key_node),
-                    key_node.value or "(empty key)",
-                    f"unknown top-level field (expected '{section}')",
-                )
-            )
+        key = str(key_node.value)
+        if key == "pack":
+            obj, pack_problems = _validate(_Item(data["pack"], value_node, shown, 0, "pack"), PackInfo)
+            problems.extend(pack_problems)
+            pack = obj if isinstance(obj, PackInfo) else None
+        elif key in SECTIONS:
+            found = True
+            if not isinstance(value_node, yaml.SequenceNode):
+                problems.append(Problem(shown, _line(value_node), key, "must be a list"))
+                continue
+            items += [_Item(d, n, shown, i, key) for i, (d, n) in enumerate(zip(data[key], value_node.value, strict=True))]
         else:
-            items_node = value_node
-    if items_node is None:
+            expected = ", ".join(f"'{k}'" for k in ("pack", *SECTIONS))
+            problems.append(
+                Problem(shown, _line(key_node), key or "(empty key)", f"unknown top-level field (expected {expected})")
+            )
+    if not found:
         problems.append(Problem(shown, _line(node), section, "field required"))
-        return [], problems
-    if not isinstance(items_node, yaml.SequenceNode):
-        problems.append(Problem(shown, _line(items_node), section, "must be a list"))
-        return [], problems
-    items = [
-        _Item(d, n, shown, i, section) for i, (d, n) in enumerate(zip(data[section], items_node.value, strict=True))
-    ]
-    return items, problems
+    return items, problems, pack
 
 
 def _duplicate_keys(node: yaml.Node, path: str) -> Iterable[Problem]:
@@ -184,7 +189,7 @@ def _key_line(node: yaml.Node, key: Any) -> int | None:
 
 
 def _field_name(section: str, index: int, loc: tuple[Any, ...]) -> str:
-    out = f"{section}[{index}]"
+    out = section if section == "pack" else f"{section}[{index}]"
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
@@ -220,14 +225,14 @@ def _yaml_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_bank(root: Path | None = None, extra_paths: Iterable[Path] = ()) -> Bank:
-    """Load `root/questions` and `root/rubrics` (plus any extra files or folders).
+def load_bank(root: Path | None = None, extra_paths: Iterable[Path] = (), packs: Path | None = None) -> Bank:
+    """Load `root/questions` and `root/rubrics` (plus any extra files or folders, such as the user's packs).
 
-    A file's section (`questions:` or `rubrics:`) says what it holds, so extra
-    paths may mix both. Invalid entries are left out and reported; valid ones load.
+    A file's sections (`questions:`, `rubrics:`, ...) say what it holds, so extra
+    paths may mix them. Invalid entries are left out and reported; valid ones load.
     """
     root = root or DEFAULT_ROOT
-    return load_paths([root / "questions", root / "rubrics", *extra_paths])
+    return load_paths([root / "questions", root / "rubrics", *extra_paths, *([packs] if packs else [])])
 
 
 MODELS: dict[str, type[BaseModel]] = {
@@ -247,20 +252,21 @@ def _key(obj: BaseModel) -> str:
 
 def load_paths(paths: Iterable[Path]) -> Bank:
     bank = Bank()
-    question_items: list[tuple[Question, _Item]] = []
+    question_items: list[tuple[Question, _Item, str | None]] = []
     glossary_items: list[tuple[GlossaryTerm, _Item]] = []
     quiz_items: list[tuple[QuizQuestion, _Item]] = []
     seen_at: dict[tuple[str, str], str] = {}
     for path in _yaml_files(paths):
-        items, problems = _load_yaml(path)
+        items, problems, pack = _load_yaml(path)
         bank.problems.extend(problems)
+        pack_name = _add_pack(bank, pack, path)
         for item in items:
             obj, problems = _validate(item, MODELS[item.section])
             bank.problems.extend(problems)
             if obj is None:
                 continue
             if isinstance(obj, Question):
-                question_items.append((obj, item))  # checked once every rubric is known
+                question_items.append((obj, item, pack_name))  # checked once every rubric is known
                 continue
             collection = getattr(bank, item.section)
             key, field_name = _key(obj), "term" if isinstance(obj, GlossaryTerm) else "id"
@@ -282,13 +288,25 @@ def load_paths(paths: Iterable[Path]) -> Bank:
                 quiz_items.append((obj, item))
     bank.problems.extend(_check_links(bank, glossary_items, quiz_items))
     question_lines: dict[str, str] = {}
-    for question, item in question_items:
+    for question, item, pack_name in question_items:
         problems = _check_question(question, item, bank, question_lines)
         bank.problems.extend(problems)
         if not problems:
             bank.questions[question.id] = question
             question_lines[question.id] = f"{item.path}:{_line(item.node)}"
+            if pack_name:
+                bank.pack_of[question.id] = pack_name
     return bank
+
+
+def _add_pack(bank: Bank, pack: PackInfo | None, path: Path) -> str | None:
+    if pack is None:
+        return None
+    if pack.name in bank.packs:
+        bank.problems.append(Problem(str(path), 1, "pack.name", f"another pack is already named {pack.name!r}"))
+        return None
+    bank.packs[pack.name] = pack
+    return pack.name
 
 
 def _check_links(bank: Bank, glossary: list, quiz: list) -> list[Problem]:

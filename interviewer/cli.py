@@ -33,12 +33,17 @@ def grade_json(grade: Grade) -> dict[str, Any]:
     }
 
 
+def _bank() -> bank_mod.Bank:
+    """The built-in bank and the user's packs."""
+    return bank_mod.load_bank(packs=load_settings().packs_path())
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {missing[0]}")
-    bank = bank_mod.load_paths(paths) if paths else bank_mod.load_bank()
+    bank = bank_mod.load_paths(paths) if paths else _bank()
     for problem in bank.problems:
         print(problem)
     if bank.problems:
@@ -53,7 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    bank = bank_mod.load_bank()
+    bank = _bank()
     questions = sorted(bank.questions.values(), key=lambda q: (q.topic, q.id))
     if args.topic:
         questions = [q for q in questions if q.topic == args.topic]
@@ -107,7 +112,7 @@ def _print_grade(grade: Grade) -> None:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     settings = load_settings()
-    bank = bank_mod.load_bank()
+    bank = _bank()
     question, rubric = find_question(bank, args.question_id)
     answer = clean_answer(_read_answer(args))
     grader = get_grader(args.grader or settings.grader_name(), settings=settings)
@@ -149,7 +154,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     store = Store.open(settings.db_path)
-    text = export.dumps(store, args.format, bank_mod.load_bank(), args.profile or settings.profile)
+    text = export.dumps(store, args.format, _bank(), args.profile or settings.profile)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -175,7 +180,7 @@ def _ask(prompt: str) -> str:
 
 
 def cmd_quiz(args: argparse.Namespace) -> int:
-    bank = bank_mod.load_bank()
+    bank = _bank()
     rnd = quiz.compose(
         bank, count=args.count, minutes=args.minutes, topics=args.topic or None, seed=args.seed, now=datetime.now(UTC)
     )
@@ -218,7 +223,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary(args: argparse.Namespace) -> int:
-    bank = bank_mod.load_bank()
+    bank = _bank()
     found = quiz.look_up(bank, " ".join(args.term))
     if not found:
         raise CliError(f"no glossary entry for {' '.join(args.term)!r}")

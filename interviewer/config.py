@@ -25,6 +25,7 @@ ENV = {
     "tts_model": "INTERVIEWER_TTS_MODEL",
     "tts_base_url": "INTERVIEWER_TTS_BASE_URL",
     "tts_autoplay_mock": "INTERVIEWER_TTS_AUTOPLAY_MOCK",
+    "packs_dir": "INTERVIEWER_PACKS",
 }
 
 
@@ -47,6 +48,14 @@ class Settings(BaseModel):
     tts_model: str | None = None
     tts_base_url: str | None = None  # empty: the LLM server's
     tts_autoplay_mock: bool = False
+    packs_dir: Path | None = None  # the user's question packs; empty: a folder in the user's data directory
+
+    def packs_path(self) -> Path:
+        if self.packs_dir:
+            return self.packs_dir.expanduser()
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("interviewer", appauthor=False)) / "packs"
 
     def api_key(self) -> str | None:
         """The key itself, for the one call that sends it; everywhere else it stays a SecretStr."""
@@ -85,6 +94,7 @@ SAVED_FIELDS = (
     "tts_model",
     "tts_base_url",
     "tts_autoplay_mock",
+    "packs_dir",
 )
 
 

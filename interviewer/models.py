@@ -95,6 +95,16 @@ class Probe(Strict):
     question: str = Field(min_length=1)
 
 
+class PackInfo(Strict):
+    """The optional `pack:` header of a question pack: a user's or instructor's own questions."""
+
+    name: str = Slug
+    title: str | None = None
+    version: int = Field(default=1, ge=1)
+    author: str | None = None
+    description: str | None = None
+
+
 class Question(Strict):
     id: str = Slug
     title: str = Field(min_length=1)

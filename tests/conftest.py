@@ -20,16 +20,24 @@ def require(missing: str | None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch, tmp_path):
+def isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     """No test sees the developer's settings, keys or history database."""
     for var in [*ENV.values(), "OPENAI_API_KEY", "INTERVIEWER_SETTINGS"]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "history.db"))
-    monkeypatch.setenv("INTERVIEWER_SETTINGS", str(tmp_path / "settings.json"))
+    monkeypatch.setenv("INTERVIEWER_PACKS", str(tmp_path_factory.mktemp("packs")))
+    # Outside tmp_path, so a test that owns tmp_path finds only its own files there.
+    settings = tmp_path_factory.mktemp("settings") / "settings.json"
+    monkeypatch.setenv("INTERVIEWER_SETTINGS", str(settings))
     # As if saved on the Settings page: the deterministic keyword grader is what the tests grade with.
     # (An environment variable would pin it there.) Tests of `auto` pass their own settings.
-    (tmp_path / "settings.json").write_text('{"grader": "keyword"}', encoding="utf-8")
+    settings.write_text('{"grader": "keyword"}', encoding="utf-8")
     return tmp_path
+
+
+@pytest.fixture
+def settings_file(isolated_env) -> Path:
+    return Path(os.environ["INTERVIEWER_SETTINGS"])
 
 
 RUBRIC = """\

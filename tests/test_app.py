@@ -102,7 +102,7 @@ def test_broken_bank_file_is_named_and_the_rest_loads(app, monkeypatch, write_ba
 SETTINGS = "interviewer/ui/pages/settings.py"
 
 
-def test_settings_test_connection_and_save_without_key(app, isolated_env):
+def test_settings_test_connection_and_save_without_key(app, settings_file):
     import json
 
     from .fake_llm import FakeLLMServer
@@ -118,7 +118,7 @@ def test_settings_test_connection_and_save_without_key(app, isolated_env):
         assert at.success[0].value.endswith("2 model(s): qwen, smollm2")
         at.radio(key="settings_grader").set_value("llm").run()
         at.button(key="settings_save").click().run()
-    saved = json.loads((isolated_env / "settings.json").read_text())
+    saved = json.loads(settings_file.read_text())
     assert saved == {
         "grader": "llm",
         "llm_base_url": fake.base_url,
@@ -128,7 +128,7 @@ def test_settings_test_connection_and_save_without_key(app, isolated_env):
         "tts_rate": 1.0,
         "tts_autoplay_mock": False,
     }
-    assert "sk-never-saved" not in (isolated_env / "settings.json").read_text()
+    assert "sk-never-saved" not in settings_file.read_text()
 
 
 def test_settings_connection_failure_in_plain_words(app):
@@ -145,6 +145,7 @@ def test_llm_failure_shows_fallback_in_feedback(app, monkeypatch):
         fake.enqueue(*[("status", 503)] * 3)
         monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
         monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "2")
+        monkeypatch.setenv("INTERVIEWER_GRADER", "llm")
         at = choose(app)
         at.text_area(key=f"answer_{QID}").input("A canary with 5% of traffic, then ramp up.")
         at.button(key="submit").click().run()

@@ -117,7 +117,7 @@ def test_api_backend_plays_cached_audio_and_failures_warn(app, monkeypatch, tmp_
     assert any(w.value.startswith("Cannot read the question aloud: the speech server failed") for w in at.warning)
 
 
-def test_settings_save_speech_fields_without_the_key(app, isolated_env):
+def test_settings_save_speech_fields_without_the_key(app, settings_file):
     at = app.switch_page(SETTINGS).run()
     assert speakers(at)[0]["label"] == "🔊 Try this voice"  # and the browser's voice list
     at.text_input(key="settings_api_key").input(KEY).run()
@@ -129,7 +129,7 @@ def test_settings_save_speech_fields_without_the_key(app, isolated_env):
     at.checkbox(key="settings_tts_autoplay").check().run()
     at.button(key="settings_save").click().run()
     assert not at.exception
-    text = (isolated_env / "settings.json").read_text()
+    text = settings_file.read_text()
     saved = json.loads(text)
     assert {k: v for k, v in saved.items() if k.startswith("tts_")} == {
         "tts_backend": "api",

@@ -115,9 +115,30 @@ def test_top_level_must_be_the_section(write_bank):
     ]
     root = write_bank(questions="questions: {}\nextra: 1\n", name="b2")
     assert problems(root) == [
-        "questions/q.yaml:2: extra: unknown top-level field (expected 'questions')",
         "questions/q.yaml:1: questions: must be a list",
+        "questions/q.yaml:2: extra: unknown top-level field "
+        "(expected 'pack', 'questions', 'rubrics', 'quiz', 'glossary')",
     ]
+
+
+def test_one_file_holds_a_whole_pack(write_bank, tmp_path):
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    pack = packs / "team.yaml"
+    header = "pack:\n  name: team\n  title: Our team's questions\n  version: 2\n"
+    own_rubric = RUBRIC.replace("id: r1", "id: team-r1")
+    pack.write_text(header + own_rubric + QUESTION.replace("q1", "team-q1").replace("r1", "team-r1"), encoding="utf-8")
+    bank = load_bank(write_bank(), packs=packs)
+    assert bank.problems == []
+    assert set(bank.questions) == {"q1", "team-q1"}
+    assert bank.pack("team-q1").title == "Our team's questions" and bank.pack("q1") is None
+    # A pack's bad header and a clash with a built-in question are reported where they are.
+    pack.write_text("pack:\n  name: Bad Name\n" + QUESTION, encoding="utf-8")
+    bank = load_bank(write_bank(name="b2"), packs=packs)
+    shown = sorted(str(p).replace(str(packs) + "/", "") for p in bank.problems)
+    assert shown[0] == "team.yaml:2: pack.name: String should match pattern '^[a-z0-9][a-z0-9_-]*$'"
+    assert shown[1].startswith("team.yaml:4: questions[0].id: duplicate question id 'q1' (first defined at ")
+    assert bank.pack_of == {}
 
 
 def test_empty_file(write_bank):

@@ -43,19 +43,25 @@ def settings() -> Settings:
     return current
 
 
-def _bank_signature(root: Path) -> tuple:
-    files = sorted([*root.glob("questions/**/*.y*ml"), *root.glob("rubrics/**/*.y*ml")])
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+def _bank_signature(root: Path, packs: Path) -> tuple:
+    files = sorted([*root.glob("questions/**/*.y*ml"), *root.glob("rubrics/**/*.y*ml"), *packs.glob("**/*.y*ml")])
+    stamps = []
+    for f in files:
+        try:
+            stamps.append((str(f), f.stat().st_mtime_ns, f.stat().st_size))
+        except OSError:  # removed between glob and stat
+            continue
+    return (str(packs), *stamps)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _cached_bank(signature: tuple) -> Bank:
-    return load_bank(DEFAULT_ROOT)
+    return load_bank(DEFAULT_ROOT, packs=Path(signature[0]))
 
 
 def bank() -> Bank:
-    """The bank, reloaded when a file changes so authors see edits on the next rerun."""
-    return _cached_bank(_bank_signature(DEFAULT_ROOT))
+    """The bank and the user's packs, reloaded when a file changes so authors see edits on the next rerun."""
+    return _cached_bank(_bank_signature(DEFAULT_ROOT, settings().packs_path()))
 
 
 def store() -> Store:
