@@ -132,7 +132,9 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem], PackInfo | None]
             if not isinstance(value_node, yaml.SequenceNode):
                 problems.append(Problem(shown, _line(value_node), key, "must be a list"))
                 continue
-            items += [_Item(d, n, shown, i, key) for i, (d, n) in enumerate(zip(data[key], value_node.value, strict=True))]
+            items += [
+                _Item(d, n, shown, i, key) for i, (d, n) in enumerate(zip(data[key], value_node.value, strict=True))
+            ]
         else:
             expected = ", ".join(f"'{k}'" for k in ("pack", *SECTIONS))
             problems.append(

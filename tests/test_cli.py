@@ -83,7 +83,10 @@ def test_grade_save_then_history(capsys, tmp_path):
             ["grade", QID, "--answer-file", "/nonexistent/a.txt"],
             "error: cannot read answer file /nonexistent/a.txt: No such file or directory",
         ),
-        (["grade", QID, "--answer", "x", "--grader", "nope"], "error: unknown grader 'nope'; available: keyword, llm, semantic"),
+        (
+            ["grade", QID, "--answer", "x", "--grader", "nope"],
+            "error: unknown grader 'nope'; available: keyword, llm, semantic",
+        ),
     ],
 )
 def test_errors_are_one_line_without_traceback(capsys, argv, message):
