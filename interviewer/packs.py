@@ -16,8 +16,9 @@ from .bank import MAX_FILE_BYTES, MODELS, Problem
 from .models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 
-class PackError(Exception):
-    """A pack cannot be imported, exported, built or removed. The message names the file (and line)."""
+class PackError(bank_mod.BankError):
+    """A pack cannot be imported, exported, built or removed. The message names the file (and line).
+    A BankError, so the CLI prints it as one line without a traceback."""
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()):
         self.problems = list(problems)
@@ -137,7 +138,7 @@ def import_pack(
         old = installed[0]
         raise PackError(
             f"a pack named {info.name!r} is already installed (v{old.version}, {old.file}); "
-            "replace it to install this one"
+            f"import with replace (--replace) to install v{info.version} in its place"
         )
     target = packs_dir / f"{info.name}.yaml"
     _write_atomic(target, file.read_bytes())
