@@ -154,12 +154,45 @@ def import_pack(
     )
 
 
-def import_text(text: str, filename: str, packs_dir: Path, replace: bool = False) -> ImportResult:
-    """Import an uploaded pack; problems name the upload's file name, not a temp path."""
+class PackCheck(BaseModel):
+    """What an uploaded file would install: its header, its problems, and the version it would replace."""
+
+    filename: str
+    pack: PackInfo | None = None
+    questions: int = 0
+    problems: list[str] = []
+    installed_version: int | None = None
+
+
+def _uploaded(data: bytes, filename: str, tmp: str) -> tuple[Path, str]:
+    shown = Path(filename).name or "pack.yaml"
+    path = Path(tmp) / shown
+    path.write_bytes(data)
+    return path, shown
+
+
+def check_upload(data: bytes, filename: str, packs_dir: Path) -> PackCheck:
+    """Validate an uploaded pack without installing it; problems name the upload, not a temp path."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(filename).name or "pack.yaml")
-        path.write_text(text, encoding="utf-8")
-        return import_pack(path, packs_dir, replace=replace, shown=Path(filename).name)
+        path, shown = _uploaded(data, filename, tmp)
+        if len(data) > MAX_FILE_BYTES:
+            return PackCheck(filename=shown, problems=[f"{shown}:1: file: larger than {MAX_FILE_BYTES} bytes"])
+        problems = validate(path, packs_dir, shown=shown)
+        info, items, _ = _header(path)
+    installed = [s.version for s in list_packs(packs_dir) if info and s.name == info.name]
+    return PackCheck(
+        filename=shown,
+        pack=info,
+        questions=sum(1 for i in items if i.section == "questions"),
+        problems=[str(p) for p in problems],
+        installed_version=installed[0] if installed else None,
+    )
+
+
+def import_upload(data: bytes, filename: str, packs_dir: Path, replace: bool = False) -> ImportResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        path, shown = _uploaded(data, filename, tmp)
+        return import_pack(path, packs_dir, replace=replace, shown=shown)
 
 
 def _check_size(file: Path, shown: str) -> None:

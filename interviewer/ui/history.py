@@ -11,6 +11,7 @@ from . import state
 from .chat import render_delivery
 from .feedback import md_escape, render_criterion, render_grade
 from .mock import resume_buttons
+from .packs import pack_label
 from .progress import practise
 
 PAGE_SIZE = 200
@@ -119,6 +120,9 @@ def render() -> None:
     attempt = by_id[chosen]
     question = bank.questions.get(attempt.question_id)
     st.subheader(title(attempt.question_id))
+    pack = bank.pack(attempt.question_id)
+    if pack:
+        st.caption(f"From pack {pack_label(pack)}")
     if question:
         st.markdown(question.prompt)
         st.button("Try again", key="history_retry", on_click=practise, args=(question.id,))

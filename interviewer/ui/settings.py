@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..config import ENV, Settings, pinned_by_env, save_settings
+from ..config import ENV, Settings, pinned_by_env, read_saved, save_settings, settings_path
 from ..graders import GradingError, available
 from ..graders.llm import PRESETS, host_of, list_models
 from . import auth, state
+from . import packs as packs_ui
 from .escape import md_escape
 from .speak import voice_picker
 
@@ -29,6 +30,7 @@ def _shared_deployment(current: Settings) -> None:
     if current.llm_base_url:
         model = f", model {md_escape(current.llm_model)}" if current.llm_model else ""
         st.markdown(f"LLM server: {md_escape(host_of(current.llm_base_url))}{model}")
+    packs_ui.render(current, shared=True)
 
 
 def render() -> None:
@@ -91,6 +93,9 @@ def render() -> None:
         )
 
     _speech_settings(current, pinned)
+    packs_dir = packs_ui.render(current, pinned)
+    if "packs_dir" in pinned:  # the environment's folder is not saved; keep the one saved before, if any
+        packs_dir = read_saved(settings_path()).get("packs_dir")
 
     base_url = st.session_state["settings_base_url"].strip()
     c1, c2 = st.columns(2)
@@ -116,6 +121,7 @@ def render() -> None:
             tts_model=st.session_state["settings_tts_model"].strip() or None,
             tts_base_url=st.session_state["settings_tts_base_url"].strip() or None,
             tts_autoplay_mock=st.session_state["settings_tts_autoplay"],
+            packs_dir=packs_dir,
         )
         path = save_settings(updated)
         st.success(f"Saved to {path}. The API key was not saved.")
