@@ -220,7 +220,12 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def _find(name: str, packs_dir: Path) -> list[Path]:
-    return [p for p in _pack_files(packs_dir) if (_header(p)[0] or PackInfo(name=p.stem)).name == name]
+    found = []
+    for path in _pack_files(packs_dir):
+        info = _header(path)[0]
+        if (info.name if info else path.stem) == name:  # a file without a header goes by its file name
+            found.append(path)
+    return found
 
 
 def read_pack(file: Path) -> PackContent:
