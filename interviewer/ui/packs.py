@@ -63,7 +63,7 @@ def _installed(folder: Path, editable: bool) -> None:
             by = f" by {md_escape(s.author)}" if s.author else ""
             st.markdown(f"**{md_escape(s.title or s.name)}** v{s.version}{by} · {s.questions} question(s) · `{s.name}`")
             if s.description:
-                st.caption(s.description)
+                st.caption(md_escape(s.description))
             if s.problems:
                 st.warning(f"{len(s.problems)} problem(s); the broken entries are skipped.")
                 st.code("\n".join(s.problems), language=None)
