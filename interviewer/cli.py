@@ -382,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("glossary", help="look up a deployment term (no term: list them all)")
     p.add_argument("term", nargs="*")
     p.set_defaults(func=cmd_glossary)
+    __import__(f"{__package__}.cli_tailor", fromlist=["register"]).register(sub)  # kept in its own module
     return parser
 
 

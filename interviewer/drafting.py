@@ -149,7 +149,7 @@ def to_entries(out: DraftOut, topic_of: dict[str, str]) -> tuple[str, dict[str, 
 
 
 def _dump(obj: BaseModel) -> dict[str, Any]:
-    return obj.model_dump(mode="json", exclude_defaults=True)
+    return obj.model_dump(exclude_defaults=True)  # python mode: anchor levels stay int keys
 
 
 def _yaml(data: dict[str, Any]) -> str:

@@ -1,12 +1,13 @@
 """Tailor an interview to a job description: read it, find the deployment skills it asks for, and rank
 the bank's questions by how well they cover those skills. No Streamlit here.
 
-A skill's weight in the JD grows with its mentions (1 - 0.5**n, so the third mention adds less than
-the first); a mention under a "nice to have" heading counts half. A question's coverage of a skill mixes
-four signals (its topic, tags, title/prompt, rubric key points) as a noisy-OR. A question's score is the
-sum over skills of weight x coverage, plus a little for JD words that are also the question's tags
-(the domain: fraud, recommender, ...), plus, optionally, the embedding similarity of JD and question.
-The constants are global; nothing is tuned per job description.
+A skill's weight in the JD is its lines of mention relative to the most-mentioned skill (square root,
+so the fourth mention adds less than the first); a mention under a "nice to have" heading counts half.
+A question's coverage of a skill mixes four signals (its topic, tags, title/prompt, rubric key points)
+as a noisy-OR. A question's score is the sum over skills of weight x coverage, plus a little for JD
+words that are also the question's tags (the domain: fraud, recommender, ...), plus, optionally, the
+embedding similarity of JD and question; a question mostly about a skill the JD does not ask for loses
+up to a third of its score. The constants are global; nothing is tuned per job description.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ NICE_FACTOR = 0.5  # a mention under "nice to have" / "bonus" counts this much
 SIGNALS = {"topic": 0.45, "tag": 0.45, "text": 0.35, "rubric": 0.2}
 DOMAIN_BONUS, DOMAIN_CAP = 0.1, 0.2
 SEMANTIC_WEIGHT = 0.5
+# A question mostly about a skill the JD does not ask for (edge devices, for a fraud job) loses up to this share.
+OFF_TARGET = 0.35
 GAP_COVERAGE = 0.6  # a skill is a gap when no question covers it at least this well
 _NICE_HEADING = re.compile(r"\b(nice to have|nice-to-have|bonus|preferred|a plus|plus if|desirable|optional)\b", re.I)
 _MUST_HEADING = re.compile(r"\b(requirements?|required|must have|must-have|you have|you will|qualifications)\b", re.I)
@@ -172,23 +175,28 @@ def find_skills(text: str, skills: tuple[Skill, ...] | None = None) -> list[Skil
         pattern = group_pattern(tuple(skill.patterns))
         strength, mentions, phrases, nice_only = 0.0, 0, [], True
         for norm, factor in lines:
-            for m in pattern.finditer(norm):
+            hits = [m.group(0) for m in pattern.finditer(norm)]
+            if hits:  # one mention per line: "Kafka streaming" is one ask, not two
                 strength += factor
                 mentions += 1
                 nice_only &= factor < 1
-                if m.group(0) not in phrases:
-                    phrases.append(m.group(0))
+                phrases += [h for h in dict.fromkeys(hits) if h not in phrases]
         if mentions:
             found.append(
                 SkillFound(
                     id=skill.id,
                     name=skill.name,
-                    weight=round(1 - 0.5**strength, 3),
+                    weight=strength,  # made relative below
                     mentions=mentions,
                     phrases=phrases[:6],
                     nice_to_have=nice_only,
                 )
             )
+    # Relative emphasis: the skill the JD mentions most weighs 1; square root, so a skill mentioned a
+    # quarter as often still weighs a half.
+    top = max((s.weight for s in found), default=1.0)
+    for s in found:
+        s.weight = round((s.weight / top) ** 0.5, 3)
     return sorted(found, key=lambda s: (-s.weight, s.id))
 
 
@@ -220,6 +228,7 @@ def rank(text: str, bank: Bank, *, embedder=None, kind: str = "scenario") -> Tai
     """Skills the JD asks for and every `kind` question of the bank (packs included), best first."""
     skills = {s.id: s for s in load_skills()}
     found = find_skills(text)
+    found_by_id = {s.id: s for s in found}
     norm_jd = f" {normalise(text)} "
     questions = sorted((q for q in bank.questions.values() if q.kind == kind), key=lambda q: q.id)
     similarity = _similarities(text, questions, embedder) if embedder and found else {}
@@ -227,9 +236,13 @@ def rank(text: str, bank: Bank, *, embedder=None, kind: str = "scenario") -> Tai
     matches = []
     for q in questions:
         texts = _question_texts(q, bank)
-        parts = []
-        for s in found:
-            cov, fired = coverage(q, skills[s.id], texts)
+        parts, off_target = [], 0.0
+        for skill in skills.values():
+            cov, fired = coverage(q, skill, texts)
+            s = found_by_id.get(skill.id)
+            if s is None:
+                off_target = max(off_target, cov)
+                continue
             if cov > best[s.id][0]:
                 best[s.id] = (cov, q.id)
             if cov:
@@ -237,6 +250,7 @@ def rank(text: str, bank: Bank, *, embedder=None, kind: str = "scenario") -> Tai
         domain = [t for t in q.tags if len(t) > 3 and f" {normalise(t)} " in norm_jd]
         score = sum(p[0] for p in parts) + min(DOMAIN_CAP, DOMAIN_BONUS * len(domain))
         score += SEMANTIC_WEIGHT * similarity.get(q.id, 0.0)
+        score *= 1 - OFF_TARGET * off_target
         if not parts:
             continue
         parts.sort(key=lambda p: -p[0])
