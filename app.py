@@ -11,6 +11,7 @@ st.set_option("client.showErrorDetails", "none")
 pages = [
     st.Page("interviewer/ui/pages/practice.py", title="Practice", icon="📝", default=True),
     st.Page("interviewer/ui/pages/mock.py", title="Mock interview", icon="🎤"),
+    st.Page("interviewer/ui/pages/tailor.py", title="Tailor to a job", icon="🎯"),
     st.Page("interviewer/ui/pages/walkthrough.py", title="End-to-end walkthrough", icon="🧭"),
     st.Page("interviewer/ui/pages/quiz.py", title="Quiz", icon="⚡"),
     st.Page("interviewer/ui/pages/glossary.py", title="Glossary", icon="📖"),

@@ -13,6 +13,7 @@ from . import bank as bank_mod
 from . import evaluate, export, quiz, speech
 from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .cli_pack import register as register_pack
+from .cli_tailor import register as register_tailor
 from .config import load_settings
 from .graders import GradingError, UnknownGraderError, get_grader
 from .models import LEVEL_LABELS, Grade
@@ -384,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("term", nargs="*")
     p.set_defaults(func=cmd_glossary)
     register_pack(sub)  # `pack ...`: its PackError is a BankError, so USER_ERRORS covers it
+    register_tailor(sub)
     return parser
 
 

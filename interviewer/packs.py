@@ -141,7 +141,7 @@ def import_pack(
             f"import with replace (--replace) to install v{info.version} in its place"
         )
     target = packs_dir / f"{info.name}.yaml"
-    _write_atomic(target, file.read_bytes())
+    write_atomic(target, file.read_bytes())
     for old in installed:  # an older copy under another file name would clash with the new one
         if Path(old.file).resolve() != target.resolve():
             Path(old.file).unlink(missing_ok=True)
@@ -204,7 +204,7 @@ def _check_size(file: Path, shown: str) -> None:
         raise PackError(f"{shown}:1: file: larger than {MAX_FILE_BYTES} bytes")
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
     # The temp file's suffix is not .yaml, so a bank loaded meanwhile never sees a half-written pack.
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")

@@ -39,16 +39,20 @@ def host_of(base_url: str) -> str:
     return f"{parsed.hostname}:{parsed.port}" if parsed.port else (parsed.hostname or base_url)
 
 
-def _response_format(fmt: str, rubric: Rubric) -> dict[str, Any] | None:
-    schema = json_schema(rubric)
+def response_format(fmt: str, schema: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The `response_format` for one of FORMATS (shared with question drafting)."""
     if fmt == "json_schema":
-        return {"type": "json_schema", "json_schema": {"name": "grade", "schema": schema, "strict": True}}
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
     if fmt == "json_object_schema":
         return {"type": "json_object", "schema": schema}
     return None
 
 
-def _format_rejected(exc: openai.APIStatusError) -> bool:
+def _response_format(fmt: str, rubric: Rubric) -> dict[str, Any] | None:
+    return response_format(fmt, json_schema(rubric), "grade")
+
+
+def format_rejected(exc: openai.APIStatusError) -> bool:
     """Did the server refuse the response format (rather than fail)? 400/422 say so; llama.cpp's
     Python server answers 500 with a validation message naming response_format."""
     if exc.status_code in (400, 422):
@@ -83,6 +87,27 @@ def list_models(base_url: str, api_key: str | None = None, timeout: float = 10) 
         raise GradingError(explain(exc, host_of(base_url), timeout)) from None
 
 
+def make_client(settings: Settings, max_retries: int = 2) -> tuple[OpenAI, str]:
+    """A client for the configured server (OpenAI when none is set) and its base URL."""
+    base_url = settings.llm_base_url or PRESETS["OpenAI"]
+    key = settings.api_key()
+    client = OpenAI(
+        base_url=base_url, api_key=key or "not-needed", timeout=settings.llm_timeout, max_retries=max_retries
+    )
+    return client, base_url
+
+
+def first_model(client: OpenAI, host: str, timeout: float) -> str:
+    """A local server usually serves one model; use it rather than make the user type its name."""
+    try:
+        models = sorted(m.id for m in client.models.list())
+    except openai.OpenAIError as exc:
+        raise GradingError(explain(exc, host, timeout)) from None
+    if not models:
+        raise GradingError(f"{host} lists no models; set INTERVIEWER_LLM_MODEL")
+    return models[0]
+
+
 @register
 class LLMGrader(Grader):
     name = "llm"
@@ -100,26 +125,16 @@ class LLMGrader(Grader):
         max_reasks: int = 2,
     ):
         self.settings = settings or load_settings()
-        self.base_url = self.settings.llm_base_url or PRESETS["OpenAI"]
+        made, self.base_url = make_client(self.settings)
         self.host = host_of(self.base_url)
         self.timeout = self.settings.llm_timeout
-        key = self.settings.api_key()
-        self.client = client or OpenAI(
-            base_url=self.base_url, api_key=key or "not-needed", timeout=self.timeout, max_retries=2
-        )
+        self.client = client or made
         self.model = self.settings.llm_model
         self.max_tokens, self.seed, self.max_reasks = max_tokens, seed, max_reasks
 
     def _model(self) -> str:
         if not self.model:
-            # A local server usually serves one model; use it rather than make the user type its name.
-            try:
-                models = sorted(m.id for m in self.client.models.list())
-            except openai.OpenAIError as exc:
-                raise GradingError(explain(exc, self.host, self.timeout)) from None
-            if not models:
-                raise GradingError(f"{self.host} lists no models; set INTERVIEWER_LLM_MODEL")
-            self.model = models[0]
+            self.model = first_model(self.client, self.host, self.timeout)
         return self.model
 
     def _create(self, model: str, messages: list[dict[str, str]], fmt: str, rubric: Rubric) -> Any:
@@ -144,7 +159,7 @@ class LLMGrader(Grader):
             try:
                 response = self._create(model, messages, fmt, rubric)
             except openai.APIStatusError as exc:
-                if fmt == FORMATS[-1] or not _format_rejected(exc):
+                if fmt == FORMATS[-1] or not format_rejected(exc):
                     raise GradingError(explain(exc, self.host, self.timeout)) from None
                 fmt = FORMATS[FORMATS.index(fmt) + 1]
                 messages = build_messages(question, rubric, answer, schema_hint=fmt == "plain")

@@ -47,18 +47,19 @@ def _setup() -> None:
         if not ids:
             st.warning("No questions match these settings.")
             return
-        session = interview.start(
-            state.store(),
-            bank,
-            "mock",
-            ids,
-            coached=st.session_state["mock_mode"] == "coached",
-            profile=state.settings().profile,
-        )
-        st.session_state[SESSION] = session.id
-        st.session_state[READ_ALOUD] = st.session_state["mock_autoplay"]
+        start(ids, coached=st.session_state["mock_mode"] == "coached", read_aloud=st.session_state["mock_autoplay"])
         st.rerun()
     resume_buttons("mock_resume")
+
+
+def start(question_ids: list[str], *, coached: bool = True, read_aloud: bool | None = None) -> None:
+    """Start a mock interview with exactly these questions, in this order (the setup form's plan, or a
+    preset list such as the Tailor page's top matches); the Mock interview page then shows it."""
+    session = interview.start(
+        state.store(), state.bank(), "mock", question_ids, coached=coached, profile=state.settings().profile
+    )
+    st.session_state[SESSION] = session.id
+    st.session_state[READ_ALOUD] = state.settings().tts_autoplay_mock if read_aloud is None else read_aloud
 
 
 def resume_buttons(key_prefix: str) -> None:

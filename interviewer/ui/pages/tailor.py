@@ -1,0 +1,3 @@
+from interviewer.ui.tailor import render
+
+render()

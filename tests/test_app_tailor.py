@@ -1,0 +1,110 @@
+"""The Tailor to a job page through AppTest: paste a JD, see skills and matches, start a mock interview,
+draft questions for the gaps with the fake LLM server, and the no-LLM message."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from interviewer import interview, tailor
+from interviewer.bank import load_bank
+from interviewer.store import Store
+
+from .conftest import ROOT
+from .fake_llm import FakeLLMServer
+from .test_drafting import DRAFT
+
+TAILOR = "interviewer/ui/pages/tailor.py"
+JDS = Path(__file__).parent / "data" / "jds"
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page(TAILOR).run()
+    assert not at.exception
+    return at
+
+
+def find(at: AppTest, jd: str) -> AppTest:
+    at.text_area(key="tailor_jd").input((JDS / jd).read_text())
+    at.button(key="tailor_find").click().run()
+    assert not at.exception
+    return at
+
+
+def test_paste_jd_shows_skills_and_matches_then_starts_the_mock(page, isolated_env):
+    at = find(page, "fraud-ml-engineer.md")
+    captions = " ".join(c.value for c in at.caption)
+    assert "**Drift detection**" in captions and "**Model monitoring and observability**" in captions
+    expected = tailor.rank((JDS / "fraud-ml-engineer.md").read_text(), load_bank()).top(5)
+    shown = [m.value for m in at.markdown if m.value.startswith(("**1.", "**2.", "**3.", "**4.", "**5."))]
+    assert len(shown) == 5 and tailor_title(expected[0].title) in shown[0]
+    assert sum(c.value.startswith("Why: ") for c in at.caption) == 5
+    at.button(key="tailor_start").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Mock interview"
+    assert "Question 1 of 5" in at.caption[0].value
+    store = Store.open(isolated_env / "history.db")
+    (row,) = store.open_sessions("default", mode="mock")
+    session = interview.resume(store, row["id"])
+    assert [r.question_id for r in session.runs] == [m.question_id for m in expected]
+
+
+def tailor_title(title: str) -> str:
+    from interviewer.ui.escape import md_escape
+
+    return md_escape(title)
+
+
+def test_empty_jd_and_bad_jd_messages(page):
+    page.button(key="tailor_find").click().run()
+    assert "empty or too short" in page.error[0].value
+    at = find(page, "marketing-manager.txt")
+    assert "few or no model-deployment skills" in at.info[0].value
+    assert not any(b.key == "tailor_start" for b in at.button)
+
+
+def test_without_an_llm_drafting_says_it_needs_one(page):
+    at = find(page, "ml-platform-engineer.md")
+    assert any("Infrastructure as code" in m.value for m in at.markdown)  # the gap is listed
+    assert "needs an LLM" in at.info[-1].value
+    assert not any(b.key == "tailor_draft" for b in at.button)
+
+
+def test_draft_review_accept_and_save_to_the_pack(page, monkeypatch):
+    packs = Path(os.environ["INTERVIEWER_PACKS"])
+    with FakeLLMServer() as fake:
+        monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
+        fake.enqueue(("ok", json.dumps({"questions": [DRAFT]})))
+        at = find(page, "llm-serving-engineer.md")
+        at.button(key="tailor_draft").click().run()
+        assert not at.exception
+    qid = "jd-llm-serving-serving-a-7b-chat-model-under-a-latency"
+    assert "Drafts to review" in [s.value for s in at.subheader]
+    assert any("continuous batching" in c.value for c in at.caption)
+    assert at.button(key="tailor_save").disabled  # nothing accepted yet
+    at.checkbox(key=f"tailor_accept_{qid}").check().run()
+    at.button(key="tailor_save").click().run()
+    assert not at.exception
+    assert "Saved 1 question(s) to tailored.yaml" in at.success[0].value
+    data = yaml.safe_load((packs / "tailored.yaml").read_text())
+    assert [q["id"] for q in data["questions"]] == [qid]
+    assert qid in load_bank(packs=packs).questions
+
+
+def test_drafting_failure_is_shown_plainly(page, monkeypatch):
+    with FakeLLMServer() as fake:
+        monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
+        fake.enqueue(("ok", "no json here"), ("ok", "still none"))
+        at = find(page, "llm-serving-engineer.md")
+        at.button(key="tailor_draft").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("No drafts: ") and "after 2 tries" in at.error[0].value

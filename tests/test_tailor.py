@@ -1,0 +1,203 @@
+"""Tailoring to a job description: reading files, skills found, rankings of the real bank, gaps, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from interviewer import tailor
+from interviewer.bank import load_bank
+from interviewer.cli import main
+
+JDS = Path(__file__).parent / "data" / "jds"
+BANK = load_bank()
+EDGE = {
+    "quantize-vision-model-jetson",
+    "self-checkout-kiosk-vision-fleet",
+    "edge-or-cloud-kiosk-recognition",
+    "kiosk-camera-corrupted-inputs",
+}
+
+
+def ranked(name: str, **kwargs) -> tailor.TailorResult:
+    return tailor.rank(tailor.read_file(JDS / name), BANK, **kwargs)
+
+
+def ids(result: tailor.TailorResult) -> list[str]:
+    return [m.question_id for m in result.matches]
+
+
+def test_fraud_jd_ranks_drift_and_monitoring_above_edge():
+    result = ranked("fraud-ml-engineer.md")
+    skills = {s.id for s in result.skills}
+    assert {"drift-monitoring", "model-monitoring", "fraud-risk"} <= skills
+    assert "edge-deployment" not in skills
+    order = ids(result)
+    top5 = order[:5]
+    assert (
+        sum(BANK.questions[q].topic in ("drift", "monitoring") or "drift" in BANK.questions[q].tags for q in top5) >= 2
+    )
+    assert "drift-tests-fraud-features" in order[:5]
+    best_edge = min(order.index(q) for q in EDGE if q in order)
+    drift_and_monitoring = [q for q in order if BANK.questions[q].topic in ("drift", "monitoring")]
+    assert all(order.index(q) < best_edge for q in drift_and_monitoring)
+    assert result.message is None
+    # The why names the skill and the JD's own words.
+    top = result.matches[0]
+    assert top.why and '"' in top.why and BANK.questions[top.question_id].title == top.title
+
+
+def test_edge_jd_puts_onnx_quantization_and_edge_on_top():
+    result = ranked("edge-ml-engineer.md")
+    assert {"edge-deployment", "model-optimisation"} <= {s.id for s in result.skills}
+    top5 = ids(result)[:5]
+    assert "quantize-vision-model-jetson" in top5[:2]
+    assert all(q in EDGE or BANK.questions[q].topic == "model-formats" for q in top5)
+
+
+def test_platform_jd_puts_kubernetes_and_containers_on_top():
+    result = ranked("ml-platform-engineer.md")
+    top5 = ids(result)[:5]
+    assert sum(BANK.questions[q].topic in ("orchestration-scaling", "containers") for q in top5) >= 3
+    assert "helm-rolling-update-slow-loading-model" in ids(result)[:8]
+    assert "infrastructure-as-code" in {g.id for g in result.gaps}  # no Terraform question in the bank
+    assert not set(ids(result)[:10]) & EDGE
+
+
+def test_llm_serving_jd_ranks_gpu_serving_and_reports_the_llm_gap():
+    result = ranked("llm-serving-engineer.md")
+    top5 = ids(result)[:5]
+    gpu = {
+        "dynamic-batching-gpu-classifier",
+        "gpu-autoscaling-spiky-traffic",
+        "dedicated-model-server-for-mixed-gpu-models",
+    }
+    assert len(gpu & set(ids(result)[:6])) >= 2
+    assert not set(top5) & EDGE
+    assert result.gaps[0].id == "llm-serving"  # the skill it asks for most, and no question covers it
+
+
+def test_a_jd_about_nothing_deployment_says_so():
+    result = ranked("marketing-manager.txt")
+    assert len(result.skills) <= 1
+    assert result.message and "few or no model-deployment skills" in result.message
+    assert len(result.matches) <= 5
+
+
+def test_nice_to_have_counts_less_than_required():
+    required = "Requirements\n- Docker images\n- Kafka streaming for real-time events\n"
+    nice = "Requirements\n- Docker images\nNice to have\n- Kafka streaming for real-time events\n"
+    as_required = {s.id: s for s in tailor.find_skills(required)}["streaming"]
+    as_nice = {s.id: s for s in tailor.find_skills(nice)}["streaming"]
+    assert as_nice.weight < as_required.weight and as_nice.nice_to_have and not as_required.nice_to_have
+
+
+def test_pack_questions_are_ranked_too(write_bank, tmp_path):
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "mine.yaml").write_text(
+        "pack: {name: mine}\nquestions:\n  - id: terraform-drift\n    title: Terraform plan shows changes nobody made\n"
+        "    prompt: Your Terraform plan for the model serving stack shows changes. What do you do?\n"
+        "    topic: iac\n    difficulty: medium\n    rubric: canary-vs-blue-green\n    tags: [terraform]\n"
+        "    model_answer: Check state drift, import or revert, lock state, review in CI.\n"
+    )
+    bank = load_bank(packs=packs)
+    assert "terraform-drift" in bank.questions, bank.problems
+    result = tailor.rank(tailor.read_file(JDS / "ml-platform-engineer.md"), bank)
+    match = next(m for m in result.matches if m.question_id == "terraform-drift")
+    assert "infrastructure-as-code" in match.skills and "Infrastructure as code" in match.why
+    assert "infrastructure-as-code" not in {g.id for g in result.gaps}
+
+
+def test_semantic_signal_keeps_the_ranking_sensible():
+    from interviewer import embeddings
+
+    try:
+        emb = embeddings.get()
+    except embeddings.EmbeddingsUnavailable as exc:
+        pytest.skip(str(exc))
+    result = ranked("fraud-ml-engineer.md", embedder=emb)
+    order = ids(result)
+    assert "drift-tests-fraud-features" in order[:6]
+    assert min(order.index(q) for q in EDGE if q in order) > 10
+    assert "Wording similarity" in " ".join(m.why for m in result.matches)
+
+
+# --- reading files -----------------------------------------------------------------------------------
+
+
+def _pdf(text: str | None) -> bytes:
+    """A one-page PDF, with `text` drawn in Helvetica (or no text at all), built by hand."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_is_read(tmp_path):
+    path = tmp_path / "jd.pdf"
+    path.write_bytes(_pdf("We need Kubernetes autoscaling and drift monitoring for our fraud models."))
+    text = tailor.read_file(path)
+    assert "Kubernetes autoscaling" in text
+    assert {"kubernetes", "drift-monitoring"} <= {s.id for s in tailor.find_skills(text)}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("scan.pdf", _pdf(None), "no text layer (a scanned PDF?)"),
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "not a readable PDF"),
+        ("jd.docx", b"PK\x03\x04 whatever", "expected a .txt, .md or .pdf file"),
+        ("empty.txt", b"   \n", "empty or too short"),
+        ("latin1.txt", "Ingénieur MLOps ".encode("latin-1") * 10, "not UTF-8 text"),
+        ("huge.md", b"x" * (tailor.MAX_BYTES + 1), "larger than 2 MB"),
+    ],
+)
+def test_unreadable_files_give_clear_errors(name, data, message):
+    with pytest.raises(tailor.TailorError, match=re.escape(message)):
+        tailor.read_bytes(data, name)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(tailor.TailorError, match="cannot read"):
+        tailor.read_file(tmp_path / "nope.txt")
+
+
+# --- CLI -----------------------------------------------------------------------------------------------
+
+
+def test_cli_tailor_json_and_text(capsys):
+    assert main(["tailor", "--jd-file", str(JDS / "edge-ml-engineer.md"), "--top", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["matches"]) == 3 and data["matches"][0]["question_id"] == "quantize-vision-model-jetson"
+    assert "edge-deployment" in {s["id"] for s in data["skills"]}
+    assert main(["tailor", "--jd-file", str(JDS / "llm-serving-engineer.md"), "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Skills asked for" in out and "1. " in out and "why:" in out and "Gaps" in out and "LLM serving" in out
+
+
+def test_cli_tailor_reads_stdin_and_reports_errors(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO((JDS / "fraud-ml-engineer.md").read_text()))
+    assert main(["tailor", "-", "--top", "1"]) == 0
+    assert "1. " in capsys.readouterr().out
+    assert main(["tailor", "--jd-file", "/nonexistent/jd.txt"]) == 1
+    assert capsys.readouterr().err.startswith("error: cannot read")
