@@ -108,3 +108,21 @@ def test_drafting_failure_is_shown_plainly(page, monkeypatch):
         at.button(key="tailor_draft").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("No drafts: ") and "after 2 tries" in at.error[0].value
+
+
+def test_shared_deployment_reviews_drafts_but_does_not_save_them(monkeypatch):
+    from interviewer.ui import auth
+
+    monkeypatch.setattr(auth, "enabled", lambda: True)
+    monkeypatch.setattr(auth, "signed_in_profile", lambda: "alice")
+    with FakeLLMServer() as fake:
+        monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
+        fake.enqueue(("ok", json.dumps({"questions": [DRAFT]})))
+        at = find(AppTest.from_file(str(ROOT / TAILOR), default_timeout=30).run(), "llm-serving-engineer.md")
+        at.button(key="tailor_draft").click().run()
+    assert not at.exception
+    assert "Drafts to review" in [s.value for s in at.subheader]
+    assert "only the operator adds packs" in at.caption[-1].value
+    assert not any(b.key == "tailor_save" for b in at.button) and not at.checkbox
+    assert not list(Path(os.environ["INTERVIEWER_PACKS"]).iterdir())

@@ -142,3 +142,19 @@ def test_settings_save_speech_fields_without_the_key(app, settings_file):
     assert KEY not in text
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run().switch_page(MOCK).run()
     assert fresh.checkbox(key="mock_autoplay").value is True
+
+
+def test_each_quiz_question_has_a_listen_control_with_its_options(app):
+    from interviewer import quiz
+
+    at = app.switch_page("interviewer/ui/pages/quiz.py").run()
+    at.number_input(key="quiz_count").set_value(3).run()
+    at.button(key="quiz_start").click().run()
+    assert not at.exception
+    rnd = quiz.Round.model_validate_json(at.session_state["quiz_round"])
+    bank = load_bank()
+    expected = []
+    for item in rnd.items:
+        q = bank.quiz[item.quiz_id]
+        expected.append(f"{q.question} The options: {'; '.join(q.options[o].text for o in item.order)}.")
+    assert [s["text"] for s in speakers(at)] == expected

@@ -7,6 +7,7 @@ speechSynthesis that records what it is asked to say; the second test takes spee
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from interviewer.bank import load_bank
 
@@ -64,6 +65,17 @@ def test_no_speech_synthesis_is_said_plainly(server, page):  # noqa: F811
     page.get_by_text(question.prompt[:40]).wait_for()
     page.get_by_text("No speech voice is available in this browser").first.wait_for()
     assert page.get_by_role("button", name="🔊 Listen").first.is_disabled()
+
+
+def test_no_voice_is_explained_once_per_page(server, page):  # noqa: F811
+    page.add_init_script(NO_SPEECH)
+    page.goto(server)
+    page.get_by_role("link", name="Quiz").click()
+    page.get_by_role("button", name="Start round").click()
+    page.get_by_text("No speech voice is available in this browser").first.wait_for()
+    expect(page.get_by_text("(no voice)", exact=True)).to_have_count(14)  # the controls sit in shadow roots
+    wait_idle(page)
+    assert page.get_by_text("No speech voice is available in this browser").count() == 1  # not 15 times
 
 
 @pytest.fixture(scope="module")

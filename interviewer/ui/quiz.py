@@ -9,6 +9,7 @@ import streamlit as st
 from .. import quiz
 from . import state
 from .glossary import term_popovers
+from .speak import listen
 
 ROUND, RESULT = "quiz_round", "quiz_result"
 
@@ -118,6 +119,8 @@ def render() -> None:
     _countdown(rnd.deadline, rnd.minutes)
     for i, item in enumerate(rnd.items):
         q = bank.quiz[item.quiz_id]
+        options = "; ".join(q.options[o].text for o in item.order)
+        listen(f"{q.question} The options: {options}.", f"quiz_{rnd.seed}_{i}")
         st.radio(
             f"**{i + 1}.** {q.question}",
             range(len(item.order)),

@@ -42,8 +42,15 @@ export default function (component) {
     });
   }
 
+  // One full explanation per page (the Quiz has a control per question); the others say it briefly.
   function noVoice() {
-    status.textContent = data.no_voice;
+    const holder = window.__interviewerNoVoice;
+    if (holder && holder !== status && holder.isConnected) {
+      status.textContent = "(no voice)";
+    } else {
+      window.__interviewerNoVoice = status;
+      status.textContent = data.no_voice;
+    }
     button.disabled = true;
   }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import drafting, tailor
-from . import mock, state
+from . import auth, mock, state
 from .escape import md_escape
 
 RESULT, DRAFTS, PROBLEMS = "tailor_result", "tailor_drafts", "tailor_problems"
@@ -68,6 +68,9 @@ def _drafts(result: tailor.TailorResult) -> None:
     st.subheader("Drafts to review")
     if st.session_state.get(PROBLEMS):
         st.warning(f"{len(st.session_state[PROBLEMS])} draft problem(s) left some drafts out.")
+        with st.expander("Problems"):
+            st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+    shared = auth.enabled()  # the packs folder is the deployment's, shared by every account
     for d in drafts:
         with st.container(border=True):
             st.markdown(f"**{md_escape(d.question.title)}** · {md_escape(d.skill)}")
@@ -76,7 +79,11 @@ def _drafts(result: tailor.TailorResult) -> None:
             for c in d.rubric.criteria:
                 points = "; ".join(p.text for p in c.must_have)
                 st.caption(f"Criterion **{md_escape(c.name)}**: {md_escape(points)}")
-            st.checkbox("Accept", key=f"tailor_accept_{d.question.id}")
+            if not shared:
+                st.checkbox("Accept", key=f"tailor_accept_{d.question.id}")
+    if shared:
+        st.caption("On a shared deployment drafts can be reviewed here, but only the operator adds packs.")
+        return
     accepted = [d for d in drafts if st.session_state.get(f"tailor_accept_{d.question.id}")]
     if st.button("Save accepted to my pack", key="tailor_save", disabled=not accepted):
         try:
