@@ -100,8 +100,8 @@ def grade_semantic(criterion: Criterion, answer: _Answer, asked: frozenset[str],
     whole = max(0.0, float(emb.texts([reference])[0] @ answer.whole)) if reference else 0.0
     close = max(0.0, float(emb.words([reference])[0] @ answer.use)) if reference and answer.use is not None else 0.0
     share = (points + whole + close) / 3
-    # An answer near the topic but saying none of the points clearly (a generic answer, a list of
-    # buzzwords) earns nothing beyond its keywords.
+    # An answer near the topic that says none of the points clearly and is not close to the criterion as
+    # a whole (a generic answer, a list of buzzwords) earns nothing beyond its keywords.
     said = any(c >= CLEARLY_SAID for c in coverage.values()) or close >= CLOSE_USE
     level = _level(share) if said else 0
     level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT))
