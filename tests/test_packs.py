@@ -252,3 +252,7 @@ def test_cli_validate_and_build_errors(tmp_path, capsys):
     out = tmp_path / "built.yaml"
     assert main(["pack", "build", str(folder), "--name", "f", "--title", "F", "-o", str(out)]) == 0
     assert packs.read_pack(out).pack.title == "F"
+    capsys.readouterr()
+    blocked = tmp_path / "no-such-dir" / "built.yaml"
+    assert main(["pack", "build", str(folder), "--name", "f", "-o", str(blocked)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write {blocked}: No such file or directory\n"
