@@ -66,7 +66,7 @@ class BankError(Exception):
 
 
 @dataclass
-class _Item:
+class Item:
     """One top-level entry of a file, with the YAML node that gives line numbers."""
 
     data: Any
@@ -83,7 +83,7 @@ def _line(node: yaml.Node) -> int:
 SECTIONS = ("questions", "rubrics", "quiz", "glossary")
 
 
-def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem], PackInfo | None]:
+def load_file(path: Path) -> tuple[list[Item], list[Problem], PackInfo | None]:
     """Every entry of one file. A file may hold several sections (a pack holds its questions, rubrics,
     quiz and glossary in one file) and an optional `pack:` header."""
     shown = str(path)
@@ -118,13 +118,13 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem], PackInfo | None]
         top = "top level must be a mapping with a 'questions' or 'rubrics' list"
         return [], [Problem(shown, _line(node), section, top)], None
     problems = dupes
-    items: list[_Item] = []
+    items: list[Item] = []
     pack: PackInfo | None = None
     found = False
     for key_node, value_node in node.value:
         key = str(key_node.value)
         if key == "pack":
-            obj, pack_problems = _validate(_Item(data["pack"], value_node, shown, 0, "pack"), PackInfo)
+            obj, pack_problems = validate_item(Item(data["pack"], value_node, shown, 0, "pack"), PackInfo)
             problems.extend(pack_problems)
             pack = obj if isinstance(obj, PackInfo) else None
         elif key in SECTIONS:
@@ -133,7 +133,7 @@ def _load_yaml(path: Path) -> tuple[list[_Item], list[Problem], PackInfo | None]
                 problems.append(Problem(shown, _line(value_node), key, "must be a list"))
                 continue
             items += [
-                _Item(d, n, shown, i, key) for i, (d, n) in enumerate(zip(data[key], value_node.value, strict=True))
+                Item(d, n, shown, i, key) for i, (d, n) in enumerate(zip(data[key], value_node.value, strict=True))
             ]
         else:
             expected = ", ".join(f"'{k}'" for k in ("pack", *SECTIONS))
@@ -197,7 +197,7 @@ def _field_name(section: str, index: int, loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _validate(item: _Item, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+def validate_item(item: Item, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
     try:
         return model.model_validate(item.data), []
     except ValidationError as exc:
@@ -217,7 +217,7 @@ def _validate(item: _Item, model: type[BaseModel]) -> tuple[BaseModel | None, li
         return None, problems
 
 
-def _yaml_files(paths: Iterable[Path]) -> list[Path]:
+def yaml_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -254,16 +254,16 @@ def _key(obj: BaseModel) -> str:
 
 def load_paths(paths: Iterable[Path]) -> Bank:
     bank = Bank()
-    question_items: list[tuple[Question, _Item, str | None]] = []
-    glossary_items: list[tuple[GlossaryTerm, _Item]] = []
-    quiz_items: list[tuple[QuizQuestion, _Item]] = []
+    question_items: list[tuple[Question, Item, str | None]] = []
+    glossary_items: list[tuple[GlossaryTerm, Item]] = []
+    quiz_items: list[tuple[QuizQuestion, Item]] = []
     seen_at: dict[tuple[str, str], str] = {}
-    for path in _yaml_files(paths):
-        items, problems, pack = _load_yaml(path)
+    for path in yaml_files(paths):
+        items, problems, pack = load_file(path)
         bank.problems.extend(problems)
         pack_name = _add_pack(bank, pack, path)
         for item in items:
-            obj, problems = _validate(item, MODELS[item.section])
+            obj, problems = validate_item(item, MODELS[item.section])
             bank.problems.extend(problems)
             if obj is None:
                 continue
@@ -329,11 +329,11 @@ def _check_links(bank: Bank, glossary: list, quiz: list) -> list[Problem]:
     return problems
 
 
-def _id_line(item: _Item, key: str = "id") -> int:
+def _id_line(item: Item, key: str = "id") -> int:
     return _key_line(item.node, key) or _line(item.node)
 
 
-def _check_question(question: Question, item: _Item, bank: Bank, seen: dict[str, str]) -> list[Problem]:
+def _check_question(question: Question, item: Item, bank: Bank, seen: dict[str, str]) -> list[Problem]:
     prefix = f"questions[{item.index}]"
     if question.id in seen:
         return [

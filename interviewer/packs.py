@@ -62,11 +62,11 @@ class PackContent(BaseModel):
 
 
 def _pack_files(packs_dir: Path) -> list[Path]:
-    return bank_mod._yaml_files([packs_dir]) if packs_dir.is_dir() else []
+    return bank_mod.yaml_files([packs_dir]) if packs_dir.is_dir() else []
 
 
-def _header(path: Path) -> tuple[PackInfo | None, list[bank_mod._Item], list[Problem]]:
-    items, problems, info = bank_mod._load_yaml(path)
+def _header(path: Path) -> tuple[PackInfo | None, list[bank_mod.Item], list[Problem]]:
+    items, problems, info = bank_mod.load_file(path)
     return info, items, problems
 
 
@@ -233,7 +233,7 @@ def read_pack(file: Path) -> PackContent:
     info, items, problems = _header(file)
     content: dict[str, list] = {section: [] for section in bank_mod.SECTIONS}
     for item in items:
-        obj, item_problems = bank_mod._validate(item, MODELS[item.section])
+        obj, item_problems = bank_mod.validate_item(item, MODELS[item.section])
         problems += item_problems
         content[item.section].append(obj)
     if problems:
@@ -293,7 +293,7 @@ def build_pack(
         if not p.exists():
             raise PackError(f"no such file or folder: {p}")
     root = root or bank_mod.DEFAULT_ROOT
-    files = bank_mod._yaml_files(paths)
+    files = bank_mod.yaml_files(paths)
     builtin = bank_mod.load_bank(root)
     loaded = bank_mod.load_paths([root / "questions", root / "rubrics", *files])
     problems = [p for p in loaded.problems if p.path in {str(f) for f in files}]
