@@ -135,3 +135,26 @@ def test_pack_question_on_practice_history_and_progress(tmp_path, packs_dir, iso
     assert not at.exception
     assert any(m.value.startswith("- **Release strategy** in team-topic") for m in at.markdown)
     assert any(b.label.startswith("Practise: A question") for b in at.button)
+
+
+def test_mock_interview_names_the_pack_of_its_question(tmp_path, packs_dir):
+    packs.import_pack(_write(tmp_path, HEADER + OWN), packs_dir)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("interviewer/ui/pages/mock.py").run()
+    at.multiselect(key="mock_topics").set_value(["team-topic"]).run()
+    at.button(key="mock_start").click().run()
+    assert not at.exception
+    assert "Question 1 of 1 · coached: feedback after each answer · from pack *Team week 3* v1" in [
+        c.value for c in at.caption
+    ]
+
+
+def test_walkthrough_names_the_pack_of_a_checklist_question(tmp_path, packs_dir):
+    checklist = OWN.replace("difficulty: easy", "difficulty: easy\n    kind: checklist")
+    packs.import_pack(_write(tmp_path, HEADER + checklist), packs_dir)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("interviewer/ui/pages/walkthrough.py").run()
+    assert "From pack *Team week 3* v1" not in [c.value for c in at.caption]  # a built-in scenario first
+    at.selectbox(key="walkthrough_question").set_value("team-q1").run()
+    assert not at.exception
+    assert "From pack *Team week 3* v1" in [c.value for c in at.caption]

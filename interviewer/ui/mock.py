@@ -11,6 +11,7 @@ from ..answers import find_question
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape
+from .packs import pack_label
 
 SESSION = "mock_session"
 READ_ALOUD = "mock_read_aloud"  # outlives the setup form's checkbox, whose state goes when it is not shown
@@ -140,9 +141,11 @@ def render() -> None:
     if run.started_at is None:
         interview.begin_question(session, time.time())
         interview.save(store, session)
+    pack = bank.pack(question.id)
     st.caption(
         f"Question {session.index + 1} of {len(session.runs)} · "
         + ("coached: feedback after each answer" if session.coached else "interview: feedback at the end")
+        + (f" · from pack {pack_label(pack)}" if pack else "")
     )
     if not run.answered:
         _countdown(run.started_at, question.suggested_minutes)

@@ -70,10 +70,7 @@ def _installed(folder: Path, editable: bool) -> None:
             if not editable:
                 continue
             c1, c2 = st.columns(2)
-            try:
-                text = packs.export_pack(s.name, folder)
-            except packs.PackError:
-                text = None  # a broken pack cannot be exported as a clean file; fix or remove it
+            text = _export(s.name, folder, _stamp(Path(s.file)))
             c1.download_button(
                 "Download",
                 data=text or "",
@@ -83,6 +80,24 @@ def _installed(folder: Path, editable: bool) -> None:
                 disabled=text is None,
             )
             c2.button("Remove", key=f"pack_remove_{s.name}", on_click=_remove, args=(s.name, folder))
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    try:
+        stat = file.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _export(name: str, folder: Path, stamp: tuple[int, int]) -> str | None:
+    """The pack as one file for its Download button; cached per file version (`stamp`), since the Settings
+    page reruns on every widget change."""
+    try:
+        return packs.export_pack(name, folder)
+    except packs.PackError:
+        return None  # a broken pack cannot be exported as a clean file; fix or remove it
 
 
 def _message() -> None:

@@ -10,6 +10,7 @@ from .. import interview
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape
+from .packs import pack_label
 
 SESSION = "walkthrough_session"
 ICONS = {"covered": ":green[● covered]", "partial": ":orange[◐ partial]", "missed": ":red[○ missed]"}
@@ -34,6 +35,8 @@ def render() -> None:
     qid = st.selectbox("Scenario", list(by_id), key="walkthrough_question", format_func=lambda i: by_id[i].title)
     question = by_id[qid]
     rubric = bank.rubric_for(question)
+    if pack := bank.pack(qid):
+        st.caption(f"From pack {pack_label(pack)}")
     sessions = st.session_state.setdefault(SESSION, {})
     session = interview.resume(store, sessions[qid], state.settings().profile) if qid in sessions else None
     if session is None:
