@@ -99,6 +99,8 @@ def test_model_answer_scores_high_and_non_answers_low(question):
     assert score(question, question.model_answer) >= 80
     assert score(question, "") <= 20
     assert score(question, GENERIC) <= 20
+    assert score(question, question.prompt) == 0  # reading the question aloud earns nothing
+    assert score(question, f"{question.prompt} {GENERIC}") <= 20
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)

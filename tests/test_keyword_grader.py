@@ -8,7 +8,7 @@ import pytest
 
 from interviewer.bank import load_bank
 from interviewer.graders import UnknownGraderError, available, get_grader
-from interviewer.graders.keyword import level_for
+from interviewer.graders.keyword import AnswerIndex, level_for
 from interviewer.text import matches_group, normalise
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
@@ -134,3 +134,12 @@ def test_graders_from_other_packages_are_found_by_entry_point(tmp_path, monkeypa
     grade = get_grader("echo").grade(QUESTION, RUBRIC, PARTIAL)
     assert grade.grader == "echo" and grade.score == get_grader("keyword").grade(QUESTION, RUBRIC, PARTIAL).score
     sys.modules.pop("echo_grader", None)
+
+
+def test_sentences_that_repeat_the_question_are_left_out_and_the_rest_is_graded():
+    restated = f"{QUESTION.prompt} {QUESTION.model_answer}"
+    assert GRADER.grade(QUESTION, RUBRIC, QUESTION.prompt).score == 0
+    assert GRADER.grade(QUESTION, RUBRIC, restated).score == GRADER.grade(QUESTION, RUBRIC, QUESTION.model_answer).score
+    # Taking up the question's words in a sentence that says something of its own is not repeating it.
+    own = "For canary versus blue-green I'd pick a canary: a small share of traffic goes to the new model first."
+    assert AnswerIndex(own, QUESTION.prompt).sentences == AnswerIndex(own).sentences

@@ -10,7 +10,7 @@ import pytest
 
 from interviewer import evaluate
 from interviewer.bank import load_bank
-from interviewer.graders import get_grader
+from interviewer.graders import get_grader, semantic
 from interviewer.graders.evidence import quote_in_answer
 from interviewer.models import Question
 
@@ -32,6 +32,8 @@ def grade(question, answer, grader=SEMANTIC):
 def test_model_answers_high_generic_answers_low(question):
     assert grade(question, question.model_answer).score >= 80
     assert grade(question, GENERIC).score <= 20
+    assert grade(question, question.prompt).score == 0  # reading the question aloud earns nothing
+    assert grade(question, f"{question.prompt} {GENERIC}").score <= 20
 
 
 @pytest.mark.parametrize("question", HOSTILE_QUESTIONS, ids=lambda q: q.id)
@@ -50,6 +52,39 @@ def test_a_paraphrase_earns_more_than_keywords_alone():
     paraphrase = "You route a few percent of real user traffic to the fresh version before everybody else."
     assert SEMANTIC.grade(question, rubric, paraphrase).score > KEYWORD.grade(question, rubric, paraphrase).score
     assert SEMANTIC.grade(question, rubric, "I don't know.").score == 0
+
+
+def test_an_answer_to_this_question_earns_credit_for_other_words_and_one_to_another_does_not():
+    """The same paraphrase (no keyword of the reference) is credited when it takes up the question it answers,
+    and not when graded as the answer to an unrelated question: the gate that keeps answers to other
+    questions from scoring."""
+    prompt = "Why would you pin library versions in a model's serving image?"
+    reference = (
+        "Training and production then run identical dependencies, so an upgrade cannot silently alter predictions."
+    )
+    answer = (
+        "You pin library versions in the serving image so a new release of some package can't quietly change "
+        "the model's outputs."
+    )
+    rubric = evaluate.draft_rubric(reference, "pin", prompt)
+
+    def asked(text):
+        return Question(
+            id="pin", title="Pin", prompt=text, topic="eval", difficulty="easy", rubric="pin", model_answer=reference
+        )
+
+    assert semantic.echoes(prompt, answer)
+    assert KEYWORD.grade(asked(prompt), rubric, answer).score == 0
+    assert SEMANTIC.grade(asked(prompt), rubric, answer).score > 0
+    other = "Which metrics would you alert on for a fraud model?"
+    assert not semantic.echoes(other, answer)
+    assert SEMANTIC.grade(asked(other), rubric, answer).score == 0
+
+
+def test_repeating_the_question_is_not_taking_it_up():
+    prompt = "Why would you pin library versions in a model's serving image?"
+    assert not semantic.echoes(prompt, prompt)
+    assert not semantic.echoes(prompt, f"{prompt} Yes.")
 
 
 def test_never_below_the_keyword_grader_and_quotes_come_from_the_answer():
@@ -72,7 +107,7 @@ def test_models_load_with_the_network_blocked(tmp_path):
         socket.socket.connect = refuse
         socket.create_connection = refuse
         from interviewer.bank import load_bank
-        from interviewer.graders import get_grader
+        from interviewer.graders import get_grader, semantic
         bank = load_bank()
         q = bank.questions["canary-vs-blue-green"]
         print(get_grader("semantic").grade(q, bank.rubric_for(q), q.model_answer).score)

@@ -4,24 +4,38 @@ Per criterion, a key point counts as covered when all of its keyword groups
 match within one sentence of the answer (or two adjacent sentences). The level
 follows the share of key points covered, must-haves counting double; a missing
 must-have keeps the level below 4; each red flag said lowers it by one.
+Sentences that only repeat the question are left out: reading the question aloud
+earns nothing.
 """
 
 from __future__ import annotations
 
 from ..followups import COVERED_LEVEL, gaps, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
-from ..text import matches_group, sentences
+from ..text import Sentence, content_words, matches_group, sentences
 from . import evidence
 from .base import Grader, register
 
 MAX_QUOTES = 3
+REPEATS = 0.8  # a sentence whose content words are at least this share the question's repeats the question
+
+
+def _stems(text: str) -> list[str]:
+    return [w[:5] for w in content_words(text)]
+
+
+def repeats_question(sentence: Sentence, asked: set[str]) -> bool:
+    words = _stems(sentence.text)
+    return len(words) >= 3 and sum(w in asked for w in words) >= REPEATS * len(words)
 
 
 class AnswerIndex:
-    """Which sentences each keyword group matches, computed once per answer and group."""
+    """Which sentences each keyword group matches, computed once per answer and group. Sentences that
+    repeat the question (its `prompt`) are not indexed: the question's words are not the candidate's."""
 
-    def __init__(self, answer: str):
-        self.sentences = sentences(answer)
+    def __init__(self, answer: str, prompt: str = ""):
+        asked = set(_stems(prompt))
+        self.sentences = [s for s in sentences(answer) if not repeats_question(s, asked)]
         self._hits: dict[tuple[str, ...], frozenset[int]] = {}
 
     def hits(self, group: list[str]) -> frozenset[int]:
@@ -111,7 +125,7 @@ class KeywordGrader(Grader):
     name = "keyword"
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
-        index = AnswerIndex(answer)
+        index = AnswerIndex(answer, question.prompt)
         grades = [evidence.check(grade_criterion(c, index), c, answer) for c in rubric.criteria]
         return Grade(
             question_id=question.id,
