@@ -17,10 +17,37 @@ from interviewer.store import Store
 
 from .conftest import ROOT
 from .fake_llm import FakeLLMServer
-from .test_drafting import DRAFT
+from .test_drafting import DRAFT as LLM_DRAFT
 
 TAILOR = "interviewer/ui/pages/tailor.py"
 JDS = Path(__file__).parent / "data" / "jds"
+# Serverless inference is a skill the bank covers poorly, so the serverless JD has a gap to draft for.
+GAP_JD = "serverless-ml-engineer.md"
+DRAFT = {
+    **LLM_DRAFT,
+    "skill": "serverless",
+    "title": "Serving a summariser on AWS Lambda with cold starts",
+    "prompt": "Your summarisation model runs on AWS Lambda and the first request after a quiet period takes "
+    "eight seconds. How do you bring that down while keeping the cost low?",
+    "model_answer": "The delay is a cold start: a new execution environment pulls the image and loads the weights. "
+    "I'd shrink the container image, load the model outside the handler, use provisioned concurrency for the "
+    "busy hours and scale to zero at night, and watch cold start counts and cost per request.",
+    "criteria": [
+        {
+            "name": "Cold starts",
+            "description": "Explains and reduces cold starts.",
+            "key_points": [
+                {"text": "Uses provisioned concurrency for busy hours", "keywords": ["provisioned concurrency"]}
+            ],
+        },
+        {
+            "name": "Cost",
+            "description": "Keeps cost per request low.",
+            "key_points": [{"text": "Scales to zero when idle", "keywords": ["scale to zero", "scales to zero"]}],
+        },
+    ],
+}
+QID = "jd-serverless-serving-a-summariser-on-aws-lambda-with"
 
 
 @pytest.fixture
@@ -71,8 +98,8 @@ def test_empty_jd_and_bad_jd_messages(page):
 
 
 def test_without_an_llm_drafting_says_it_needs_one(page):
-    at = find(page, "ml-platform-engineer.md")
-    assert any("Infrastructure as code" in m.value for m in at.markdown)  # the gap is listed
+    at = find(page, GAP_JD)
+    assert any("Serverless inference" in m.value for m in at.markdown)  # the gap is listed
     assert "needs an LLM" in at.info[-1].value
     assert not any(b.key == "tailor_draft" for b in at.button)
 
@@ -83,12 +110,12 @@ def test_draft_review_accept_and_save_to_the_pack(page, monkeypatch):
         monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
         monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
         fake.enqueue(("ok", json.dumps({"questions": [DRAFT]})))
-        at = find(page, "llm-serving-engineer.md")
+        at = find(page, GAP_JD)
         at.button(key="tailor_draft").click().run()
         assert not at.exception
-    qid = "jd-llm-serving-serving-a-7b-chat-model-under-a-latency"
+    qid = QID
     assert "Drafts to review" in [s.value for s in at.subheader]
-    assert any("continuous batching" in c.value for c in at.caption)
+    assert any("provisioned concurrency" in c.value for c in at.caption)
     assert at.button(key="tailor_save").disabled  # nothing accepted yet
     at.checkbox(key=f"tailor_accept_{qid}").check().run()
     at.button(key="tailor_save").click().run()
@@ -104,7 +131,7 @@ def test_drafting_failure_is_shown_plainly(page, monkeypatch):
         monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
         monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
         fake.enqueue(("ok", "no json here"), ("ok", "still none"))
-        at = find(page, "llm-serving-engineer.md")
+        at = find(page, GAP_JD)
         at.button(key="tailor_draft").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("No drafts: ") and "after 2 tries" in at.error[0].value
@@ -119,7 +146,7 @@ def test_shared_deployment_reviews_drafts_but_does_not_save_them(monkeypatch):
         monkeypatch.setenv("INTERVIEWER_LLM_BASE_URL", fake.base_url)
         monkeypatch.setenv("INTERVIEWER_LLM_TIMEOUT", "5")
         fake.enqueue(("ok", json.dumps({"questions": [DRAFT]})))
-        at = find(AppTest.from_file(str(ROOT / TAILOR), default_timeout=30).run(), "llm-serving-engineer.md")
+        at = find(AppTest.from_file(str(ROOT / TAILOR), default_timeout=30).run(), GAP_JD)
         at.button(key="tailor_draft").click().run()
     assert not at.exception
     assert "Drafts to review" in [s.value for s in at.subheader]

@@ -144,7 +144,7 @@ def test_plan_filters_spreads_and_replays():
         )
         == ids
     )
-    assert interview.plan(FULL_BANK, topics=["drift"], count=50) and len(interview.plan(FULL_BANK, count=500)) == 65
+    assert interview.plan(FULL_BANK, topics=["drift"], count=50) and len(interview.plan(FULL_BANK, count=500)) == 71
 
 
 def test_report_scores_strengths_and_practice_next(store):
