@@ -40,6 +40,33 @@ def bench_keyword(bank, name: str = "keyword") -> dict:
     }
 
 
+def bench_off_topic(bank, name: str) -> dict:
+    """Answers to other questions: every model answer graded against the rubric of every scenario question
+    in another topic (the end-to-end checklist aside). How often does an answer to the wrong question score?"""
+    from tests.test_bank_content import RELATED
+
+    grader = get_grader(name)
+    answers = sorted((q for q in bank.questions.values() if q.topic != "end-to-end"), key=lambda q: q.id)
+    targets = [q for q in answers if q.kind == "scenario"]
+    scores, unrelated = [], []
+    for answer in answers:
+        for target in targets:
+            if answer.topic == target.topic:
+                continue
+            score = grader.grade(target, bank.rubric_for(target), answer.model_answer).score
+            scores.append(score)
+            if answer.topic not in RELATED.get(target.topic, ()) and target.topic not in RELATED.get(answer.topic, ()):
+                unrelated.append(score)
+    return {
+        "pairs": len(scores),
+        "over_30": sum(s > 30 for s in scores),
+        "over_50": sum(s > 50 for s in scores),
+        "unrelated_topic_pairs": len(unrelated),
+        "unrelated_over_30": sum(s > 30 for s in unrelated),
+        "unrelated_max": max(unrelated, default=0),
+    }
+
+
 def bench_llm(bank, runs: int = 3) -> dict:
     reason = local_llm.missing()
     if reason:
@@ -203,6 +230,8 @@ def main() -> None:
         "semantic_grader": bench_keyword(bank, "semantic"),
         "eval_asag_dev": bench_eval("keyword"),
         "eval_asag_dev_semantic": bench_eval("semantic"),
+        "off_topic_keyword": bench_off_topic(bank, "keyword"),
+        "off_topic_semantic": bench_off_topic(bank, "semantic"),
         "history_10k": bench_history(bank),
         "speech": bench_speech(),
         "llm_grader_local": bench_llm(bank),
