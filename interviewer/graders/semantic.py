@@ -157,7 +157,8 @@ class SemanticGrader(Grader):
             raise GradingError(str(exc)) from None
         asked = frozenset(_stem(w) for w in normalise(question.prompt).split() if w not in STOPWORDS)
         parsed = _Answer(answer, asked, emb, question.prompt)
-        on_question = echoes(question.prompt, answer)
+        # Sentences that only repeat the question (left out of the index) do not take it up.
+        on_question = echoes(question.prompt, " ".join(s.text for s in parsed.index.sentences))
         grades: list[CriterionGrade] = [
             evidence.check(grade_semantic(c, parsed, asked, emb, on_question), c, answer) for c in rubric.criteria
         ]

@@ -55,6 +55,18 @@ def test_injections_score_at_most_20_offline(store, question, answer):
     assert result.grade.score <= 20, (question.id, answer, result.grade.score)
 
 
+@pytest.mark.parametrize("grader", ["keyword", "semantic"])
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_injections_around_the_restated_question_score_at_most_20_offline(grader, question):
+    """Restating the question lends an injection its words (a keyword list plus the prompt scored 42 before
+    repeated sentences were left out)."""
+    rubric = BANK.rubric_for(question)
+    for injection in INJECTIONS:
+        for answer in (f"{question.prompt} {injection}", f"{injection} {question.prompt}"):
+            score = get_grader(grader).grade(question, rubric, answer).score
+            assert score <= 20, (question.id, answer[-80:], score)
+
+
 @pytest.mark.parametrize("answer", ODD, ids=range(len(ODD)))
 def test_odd_answers_never_crash_and_are_saved(store, answer):
     q = QUESTIONS[0]
