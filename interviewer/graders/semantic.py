@@ -8,10 +8,10 @@ coverage, the WordLlama cosine between the answer and all of the criterion's poi
 Sentence Encoder cosine between the same two texts (contextual, so it rewards the same idea in other
 words). Words of the question itself are left out of all of them ("question demoting"): repeating the
 question earns nothing. The level follows the share when the answer takes up this question (uses at
-least half of the question's own words), or clearly says at least one point, or the USE cosine alone is
-high; otherwise it is the keyword grader's. Each red flag said lowers it by one, and it is never below
-the keyword grader's level nor more than one level above it. Evidence is the answer's own sentences,
-checked like every grader's.
+least half of its words in sentences that do more than repeat it), or clearly says at least one point,
+or the USE cosine alone is high; otherwise it is the keyword grader's. Each red flag said lowers it by
+one, and it is never below the keyword grader's level nor more than one level above it. Evidence is the
+answer's own sentences, checked like every grader's.
 """
 
 from __future__ import annotations
