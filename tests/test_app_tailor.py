@@ -21,33 +21,42 @@ from .test_drafting import DRAFT as LLM_DRAFT
 
 TAILOR = "interviewer/ui/pages/tailor.py"
 JDS = Path(__file__).parent / "data" / "jds"
-# Serverless inference is a skill the bank covers poorly, so the serverless JD has a gap to draft for.
-GAP_JD = "serverless-ml-engineer.md"
+# Data labelling is a skill the bank has no question for, so the data-labelling JD has a gap to draft for.
+GAP_JD = "ml-engineer-data-labelling.md"
 DRAFT = {
     **LLM_DRAFT,
-    "skill": "serverless",
-    "title": "Serving a summariser on AWS Lambda with cold starts",
-    "prompt": "Your summarisation model runs on AWS Lambda and the first request after a quiet period takes "
-    "eight seconds. How do you bring that down while keeping the cost low?",
-    "model_answer": "The delay is a cold start: a new execution environment pulls the image and loads the weights. "
-    "I'd shrink the container image, load the model outside the handler, use provisioned concurrency for the "
-    "busy hours and scale to zero at night, and watch cold start counts and cost per request.",
+    "skill": "data-labelling",
+    "title": "Active learning for an invoice labelling queue",
+    "prompt": "Annotators label 2,000 invoices a week in Label Studio, and the field-extraction model barely "
+    "improves. How would you choose what they label next and check the quality of their labels?",
+    "model_answer": "Labelling at random wastes most of the budget on easy documents, so I'd use active learning: "
+    "score the unlabelled pool and send the invoices the model is least confident about to annotators. I'd add "
+    "gold questions and double-label a sample to measure inter-annotator agreement, and send disagreements to a "
+    "review queue before the labels go into training.",
     "criteria": [
         {
-            "name": "Cold starts",
-            "description": "Explains and reduces cold starts.",
+            "name": "Choosing what to label",
+            "description": "Picks documents by model uncertainty rather than at random.",
             "key_points": [
-                {"text": "Uses provisioned concurrency for busy hours", "keywords": ["provisioned concurrency"]}
+                {
+                    "text": "Uses active learning with uncertainty sampling",
+                    "keywords": ["active learning", "uncertainty"],
+                }
             ],
         },
         {
-            "name": "Cost",
-            "description": "Keeps cost per request low.",
-            "key_points": [{"text": "Scales to zero when idle", "keywords": ["scale to zero", "scales to zero"]}],
+            "name": "Label quality",
+            "description": "Measures and controls annotation quality.",
+            "key_points": [
+                {
+                    "text": "Measures inter-annotator agreement with gold questions",
+                    "keywords": ["inter-annotator agreement", "gold questions"],
+                }
+            ],
         },
     ],
 }
-QID = "jd-serverless-serving-a-summariser-on-aws-lambda-with"
+QID = "jd-data-labelling-active-learning-for-an-invoice-labelling"
 
 
 @pytest.fixture
@@ -99,7 +108,7 @@ def test_empty_jd_and_bad_jd_messages(page):
 
 def test_without_an_llm_drafting_says_it_needs_one(page):
     at = find(page, GAP_JD)
-    assert any("Serverless inference" in m.value for m in at.markdown)  # the gap is listed
+    assert any("Data labelling and human" in m.value for m in at.markdown)  # the gap is listed
     assert "needs an LLM" in at.info[-1].value
     assert not any(b.key == "tailor_draft" for b in at.button)
 
@@ -115,7 +124,7 @@ def test_draft_review_accept_and_save_to_the_pack(page, monkeypatch):
         assert not at.exception
     qid = QID
     assert "Drafts to review" in [s.value for s in at.subheader]
-    assert any("provisioned concurrency" in c.value for c in at.caption)
+    assert any("active learning" in c.value for c in at.caption)
     assert at.button(key="tailor_save").disabled  # nothing accepted yet
     at.checkbox(key=f"tailor_accept_{qid}").check().run()
     at.button(key="tailor_save").click().run()

@@ -144,7 +144,7 @@ def test_plan_filters_spreads_and_replays():
         )
         == ids
     )
-    assert interview.plan(FULL_BANK, topics=["drift"], count=50) and len(interview.plan(FULL_BANK, count=500)) == 71
+    assert interview.plan(FULL_BANK, topics=["drift"], count=50) and len(interview.plan(FULL_BANK, count=500)) == 75
 
 
 def test_report_scores_strengths_and_practice_next(store):

@@ -88,6 +88,22 @@ def test_llm_serving_jd_ranks_llm_and_gpu_serving_on_top():
     assert not set(order[:5]) & EDGE
 
 
+def test_serverless_jd_ranks_serverless_questions_on_top_and_has_no_gap():
+    result = ranked("serverless-ml-engineer.md")
+    assert result.skills[0].id == "serverless"
+    top3 = ids(result)[:3]
+    assert {"serverless-summariser-cold-starts", "move-model-api-to-serverless"} <= set(top3)
+    assert "serverless" not in {g.id for g in result.gaps}
+
+
+def test_data_labelling_jd_has_a_labelling_gap_and_deployment_matches():
+    result = ranked("ml-engineer-data-labelling.md")
+    assert result.skills[0].id == "data-labelling"
+    (gap,) = [g for g in result.gaps if g.id == "data-labelling"]
+    assert gap.best_coverage < tailor.GAP_COVERAGE
+    assert len(result.matches) >= 5 and result.message is None
+
+
 def test_a_jd_about_nothing_deployment_says_so():
     result = ranked("marketing-manager.txt")
     assert len(result.skills) <= 1
@@ -201,7 +217,10 @@ def test_cli_tailor_json_and_text(capsys):
     assert "Skills asked for" in out and "1. " in out and "why:" in out and "LLM serving" in out
     assert "Gaps" not in out  # the bank has llm-serving questions now
     assert main(["tailor", "--jd-file", str(JDS / "serverless-ml-engineer.md"), "--top", "2"]) == 0
-    assert "Gaps" in (out := capsys.readouterr().out) and "Serverless inference: best coverage" in out
+    out = capsys.readouterr().out
+    assert "Gaps" not in out and "serverless-summariser-cold-starts" in out  # the bank has serverless questions now
+    assert main(["tailor", "--jd-file", str(JDS / "ml-engineer-data-labelling.md"), "--top", "2"]) == 0
+    assert "Gaps" in (out := capsys.readouterr().out) and "Data labelling and human-in-the-loop: best coverage" in out
 
 
 def test_cli_tailor_reads_stdin_and_reports_errors(capsys, monkeypatch):
