@@ -15,6 +15,7 @@ from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
 from .followups import COVERED_LEVEL, gaps, probe_for
 from .graders import Grader
+from .graders.base import FOLLOW_UP
 from .models import Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
 from .text import content_words, matches_all, normalise
@@ -238,7 +239,7 @@ def answer(
             run.initial_levels = dict(run.levels)
     else:
         # A follow-up is graded only against the criterion it probes, with the probe as the question.
-        sub_question = question.model_copy(update={"prompt": f"{question.prompt}\n\nFollow-up: {pending.question}"})
+        sub_question = question.model_copy(update={"prompt": f"{question.prompt}{FOLLOW_UP}{pending.question}"})
         sub_rubric = rubric.model_copy(update={"criteria": [rubric.criterion(pending.criterion)]})
         result = submit(
             store,

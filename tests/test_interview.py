@@ -218,3 +218,24 @@ def test_the_llm_follow_up_is_used_only_when_it_probes_the_chosen_gap(store, pro
     assert follow_up.criterion == "tradeoffs"
     expected = probe if used else "When would blue-green be the better choice than a canary, despite its cost?"
     assert follow_up.question == expected
+
+
+@pytest.mark.parametrize("grader", ["keyword", "semantic"])
+def test_a_follow_up_may_say_the_point_its_default_probe_names(store, grader):
+    """Without a probe of its own, the follow-up quotes the missed key point; an answer that says that point is
+    the candidate's answer, not a repeat of the question."""
+    bank = load_bank(Path(__file__).parent / "data" / "bank")
+    bank.questions[QID] = bank.questions[QID].model_copy(update={"follow_ups": []})
+    session = interview.start(store, bank, "practice", [QID])
+    interview.begin_question(session, now=1000.0)
+    first = (
+        "Blue-green gives an instant rollback but doubles the cost. A canary limits the blast radius because only "
+        "a few users see a bad model. I'd watch the error rate and p99 latency and roll back if they cross a threshold."
+    )
+    interview.answer(store, get_grader(grader), bank, session, first, now=1060.0)
+    run = session.current
+    assert run.pending_follow_up.criterion == "mechanics" and run.levels["mechanics"] == 0
+    assert "switches all traffic at once" in run.pending_follow_up.question  # the default probe names the point
+    said = "Blue-green keeps two environments and switches all traffic at once."
+    interview.answer(store, get_grader(grader), bank, session, said, now=1100.0)
+    assert run.follow_ups[0].level >= 2

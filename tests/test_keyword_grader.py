@@ -136,10 +136,14 @@ def test_graders_from_other_packages_are_found_by_entry_point(tmp_path, monkeypa
     sys.modules.pop("echo_grader", None)
 
 
-def test_sentences_that_repeat_the_question_are_left_out_and_the_rest_is_graded():
+def test_words_copied_from_the_question_are_left_out_and_the_rest_is_graded():
     restated = f"{QUESTION.prompt} {QUESTION.model_answer}"
     assert GRADER.grade(QUESTION, RUBRIC, QUESTION.prompt).score == 0
     assert GRADER.grade(QUESTION, RUBRIC, restated).score == GRADER.grade(QUESTION, RUBRIC, QUESTION.model_answer).score
-    # Taking up the question's words in a sentence that says something of its own is not repeating it.
+    # Naming the question's terms in a sentence of one's own is not copying it.
     own = "For canary versus blue-green I'd pick a canary: a small share of traffic goes to the new model first."
     assert AnswerIndex(own, QUESTION.prompt).sentences == AnswerIndex(own).sentences
+    # Copied runs are taken out of a sentence; what the candidate adds stays.
+    mixed = "Your team argues about releasing it with a blue-green deployment, and I'd pick a canary at 5%."
+    (sentence,) = AnswerIndex(mixed, QUESTION.prompt).sentences
+    assert sentence.text == mixed and sentence.norm == "and i d pick a canary at 5%"

@@ -11,7 +11,9 @@ import pytest
 from interviewer import evaluate
 from interviewer.bank import load_bank
 from interviewer.graders import get_grader, semantic
+from interviewer.graders.base import asked_text
 from interviewer.graders.evidence import quote_in_answer
+from interviewer.graders.keyword import AnswerIndex
 from interviewer.models import Question
 
 from .robustness.test_hostile_answers import INJECTIONS
@@ -83,8 +85,14 @@ def test_an_answer_to_this_question_earns_credit_for_other_words_and_one_to_anot
 
 def test_repeating_the_question_is_not_taking_it_up():
     prompt = "Why would you pin library versions in a model's serving image?"
-    assert not semantic.echoes(prompt, prompt)
-    assert not semantic.echoes(prompt, f"{prompt} Yes.")
+    question = Question(
+        id="pin", title="Pin", prompt=prompt, topic="eval", difficulty="easy", rubric="pin", model_answer="-"
+    )
+    for answer in (prompt, f"{prompt} Yes, exactly that.", f"Yes. {prompt.replace(' ', ', well, ')}"):
+        said = " ".join(s.norm for s in AnswerIndex(answer, asked_text(question)).sentences)
+        assert not semantic.echoes(prompt, said), answer
+    own = "I pin library versions in the serving image so builds are repeatable."
+    assert semantic.echoes(prompt, " ".join(s.norm for s in AnswerIndex(own, prompt).sentences))
 
 
 def test_never_below_the_keyword_grader_and_quotes_come_from_the_answer():

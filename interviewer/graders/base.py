@@ -10,6 +10,13 @@ from ..config import Settings
 from ..models import Grade, Question, Rubric
 
 ENTRY_POINT_GROUP = "interviewer.graders"
+FOLLOW_UP = "\n\nFollow-up: "  # how a follow-up's probe is appended to the question's prompt for grading
+
+
+def asked_text(question: Question) -> str:
+    """The question as it was asked, without the probe a follow-up answer replies to (default probes quote
+    the missed key point, which the answer should be free to say)."""
+    return question.prompt.split(FOLLOW_UP, 1)[0]
 
 
 class GradingError(Exception):

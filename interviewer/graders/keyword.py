@@ -4,7 +4,7 @@ Per criterion, a key point counts as covered when all of its keyword groups
 match within one sentence of the answer (or two adjacent sentences). The level
 follows the share of key points covered, must-haves counting double; a missing
 must-have keeps the level below 4; each red flag said lowers it by one.
-Sentences that only repeat the question are left out: reading the question aloud
+Runs of words copied from the question are left out: reading the question aloud
 earns nothing.
 """
 
@@ -12,30 +12,40 @@ from __future__ import annotations
 
 from ..followups import COVERED_LEVEL, gaps, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
-from ..text import Sentence, content_words, matches_group, sentences
+from ..text import Sentence, matches_group, normalise, sentences
 from . import evidence
-from .base import Grader, register
+from .base import Grader, asked_text, register
 
 MAX_QUOTES = 3
-REPEATS = 0.8  # a sentence whose content words are at least this share the question's repeats the question
+COPIED_RUN = 5  # this many words in a row, in the question's order, are the question's words, not the answer's
 
 
-def _stems(text: str) -> list[str]:
-    return [w[:5] for w in content_words(text)]
-
-
-def repeats_question(sentence: Sentence, asked: set[str]) -> bool:
-    words = _stems(sentence.text)
-    return len(words) >= 3 and sum(w in asked for w in words) >= REPEATS * len(words)
+def strip_copied(said: list[Sentence], prompt: str) -> list[Sentence]:
+    """The sentences with every run of COPIED_RUN or more words copied from the question taken out of what
+    is matched (across sentence breaks, so reading it in fragments does not count either); a sentence left
+    with nothing is dropped. Naming the question's terms in one's own sentence still counts."""
+    asked = normalise(prompt).split()
+    runs = {tuple(asked[i : i + COPIED_RUN]) for i in range(len(asked) - COPIED_RUN + 1)}
+    if not runs:
+        return said
+    words = [(k, w) for k, s in enumerate(said) for w in s.norm.split()]
+    copied = [False] * len(words)
+    for i in range(len(words) - COPIED_RUN + 1):
+        if tuple(w for _, w in words[i : i + COPIED_RUN]) in runs:
+            copied[i : i + COPIED_RUN] = [True] * COPIED_RUN
+    kept: dict[int, list[str]] = {}
+    for (k, w), gone in zip(words, copied, strict=True):
+        if not gone:
+            kept.setdefault(k, []).append(w)
+    return [Sentence(s.text, " ".join(kept[k])) for k, s in enumerate(said) if k in kept]
 
 
 class AnswerIndex:
-    """Which sentences each keyword group matches, computed once per answer and group. Sentences that
-    repeat the question (its `prompt`) are not indexed: the question's words are not the candidate's."""
+    """Which sentences each keyword group matches, computed once per answer and group. Words the answer
+    copies from the question (its `prompt`) are not matched: they are the question's, not the candidate's."""
 
     def __init__(self, answer: str, prompt: str = ""):
-        asked = set(_stems(prompt))
-        self.sentences = [s for s in sentences(answer) if not repeats_question(s, asked)]
+        self.sentences = strip_copied(sentences(answer), prompt)
         self._hits: dict[tuple[str, ...], frozenset[int]] = {}
 
     def hits(self, group: list[str]) -> frozenset[int]:
@@ -125,7 +135,7 @@ class KeywordGrader(Grader):
     name = "keyword"
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
-        index = AnswerIndex(answer, question.prompt)
+        index = AnswerIndex(answer, asked_text(question))
         grades = [evidence.check(grade_criterion(c, index), c, answer) for c in rubric.criteria]
         return Grade(
             question_id=question.id,

@@ -59,12 +59,16 @@ def test_injections_score_at_most_20_offline(store, question, answer):
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
 def test_injections_around_the_restated_question_score_at_most_20_offline(grader, question):
     """Restating the question lends an injection its words (a keyword list plus the prompt scored 42 before
-    repeated sentences were left out)."""
+    copied words were left out), also padded with filler or read back two words at a time."""
     rubric = BANK.rubric_for(question)
-    for injection in INJECTIONS:
-        for answer in (f"{question.prompt} {injection}", f"{injection} {question.prompt}"):
-            score = get_grader(grader).grade(question, rubric, answer).score
-            assert score <= 20, (question.id, answer[-80:], score)
+    words = question.prompt.split()
+    padded = question.prompt.replace(". ", ", I think, basically, honestly. ")
+    pairs = " ".join(" ".join(words[i : i + 2]) + "." for i in range(0, len(words), 2))
+    for restated in (question.prompt, padded, pairs):
+        for injection in INJECTIONS:
+            for answer in (f"{restated} {injection}", f"{injection} {restated}"):
+                score = get_grader(grader).grade(question, rubric, answer).score
+                assert score <= 20, (question.id, answer[-80:], score)
 
 
 @pytest.mark.parametrize("answer", ODD, ids=range(len(ODD)))
