@@ -182,7 +182,8 @@ class _Timed:
 
 
 def _cold_load_seconds() -> float:
-    """Loading the embedding models in a fresh process: this one has them loaded already (bench_keyword)."""
+    """Loading the embedding models in a fresh process (this one has them loaded already, by bench_keyword); the
+    files are in the disk cache by then, so a first start after boot takes longer."""
     script = (
         "import time; t = time.perf_counter(); from interviewer import embeddings; embeddings.get(); "
         "print(time.perf_counter() - t)"

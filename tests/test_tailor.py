@@ -62,7 +62,7 @@ def test_platform_jd_puts_terraform_kubernetes_and_containers_on_top():
     result = ranked("ml-platform-engineer.md")
     order = ids(result)
     terraform = {"terraform-serving-stack-dev-staging-prod", "terraform-plan-drift-nobody-made"}
-    assert terraform <= set(order[:10])
+    assert set(order[:2]) == terraform
     assert "infrastructure-as-code" not in {g.id for g in result.gaps}
     # The two Terraform questions rank 1st and 2nd; below them, Kubernetes and containers lead as before.
     rest = [q for q in order if q not in terraform]
@@ -99,8 +99,7 @@ def test_serverless_jd_ranks_serverless_questions_on_top_and_has_no_gap():
 def test_data_labelling_jd_has_a_labelling_gap_and_deployment_matches():
     result = ranked("ml-engineer-data-labelling.md")
     assert result.skills[0].id == "data-labelling"
-    (gap,) = [g for g in result.gaps if g.id == "data-labelling"]
-    assert gap.best_coverage < tailor.GAP_COVERAGE
+    assert "data-labelling" in {g.id for g in result.gaps}
     assert len(result.matches) >= 5 and result.message is None
 
 
