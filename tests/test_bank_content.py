@@ -193,3 +193,18 @@ WRONG_CLAIMS = [
 @pytest.mark.parametrize(("question_id", "answer"), WRONG_CLAIMS, ids=[q for q, _ in WRONG_CLAIMS])
 def test_red_flag_fires_on_the_wrong_claim(question_id, answer):
     assert fired_red_flags(BANK.questions[question_id], answer) != {}
+
+
+# Answers that only echo the prompt's own facts and buzzwords, sentence by sentence in new words.
+VAGUE_ANSWERS = [
+    (
+        "rag-assistant-confidently-wrong",
+        "We use a retrieval augmented generation setup. I don't know the cause yet. "
+        "The outdated policy document is a problem. The model is hallucinating.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question_id", "answer"), VAGUE_ANSWERS, ids=[q for q, _ in VAGUE_ANSWERS])
+def test_vague_answers_score_low(question_id, answer):
+    assert score(BANK.questions[question_id], answer) <= 20
