@@ -165,6 +165,26 @@ NEGATED_RED_FLAGS = [
     ),
     ("self-host-70b-chat-model-vllm", "I wouldn't scale on GPU utilisation alone."),
     ("roll-out-new-llm-and-prompt-version", "Nobody should edit the prompt in production again."),
+    # Older rubrics with the same problem.
+    ("fraud-alerts-flood-without-deploy", "I wouldn't lower the threshold, because that flags even more transactions."),
+    ("recommendation-api-latency-spike", "Don't increase the timeout, because checkout would hang even longer."),
+    (
+        "async-inference-slow-document-model",
+        "I wouldn't just increase the timeout to ten minutes, because clients and load balancers give up long before.",
+    ),
+    (
+        "slow-docker-builds-layer-order",
+        "Disabling the cache won't make builds faster; it throws away every reusable layer.",
+    ),
+    ("drift-with-delayed-labels-credit", "We can't just wait months for the defaults to show up."),
+    (
+        "batch-vs-online-weekly-churn-list",
+        "Batch scoring isn't less accurate than real-time scoring; the model is identical.",
+    ),
+    (
+        "overwritten-latest-model-rollback",
+        "We can't keep overwriting one file, and a backup of latest isn't enough either.",
+    ),
 ]
 
 
@@ -187,6 +207,13 @@ WRONG_CLAIMS = [
     ("feature-store-online-offline-skew", "I'd join the latest values onto the old labels."),
     ("self-host-70b-chat-model-vllm", "I'd scale on GPU utilisation with an HPA."),
     ("roll-out-new-llm-and-prompt-version", "We can just edit the prompt when it misbehaves."),
+    ("fraud-alerts-flood-without-deploy", "I'd lower the threshold so we catch more of it."),
+    ("recommendation-api-latency-spike", "I'd increase the timeout so requests stop failing."),
+    ("async-inference-slow-document-model", "I'd just raise the timeout to ten minutes."),
+    ("slow-docker-builds-layer-order", "I'd disable the cache so the builds are faster."),
+    ("drift-with-delayed-labels-credit", "Honestly we just wait for the defaults to come in."),
+    ("batch-vs-online-weekly-churn-list", "Batch is less accurate because the scores get stale."),
+    ("overwritten-latest-model-rollback", "I'd just back up latest to another folder every night."),
 ]
 
 
