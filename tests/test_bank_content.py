@@ -132,3 +132,106 @@ def test_no_near_duplicate_questions():
         wa, wb = words[a.id], words[b.id]
         overlap = len(wa & wb) / max(1, len(wa | wb))
         assert overlap < 0.5, f"{a.id} and {b.id} look alike ({overlap:.2f})"
+
+
+def fired_red_flags(question, answer: str) -> dict[str, list[str]]:
+    grade = GRADER.grade(question, BANK.rubric_for(question), answer)
+    return {c.id: c.red_flags for c in grade.criteria if c.red_flags}
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_no_red_flag_fires_on_the_model_answer(question):
+    # Model answers routinely reject the bad idea; a red flag that fires on them fires on a negation.
+    assert fired_red_flags(question, question.model_answer) == {}
+
+
+NEGATED_RED_FLAGS = [
+    ("terraform-serving-stack-dev-staging-prod", "Never commit the state to git."),
+    ("terraform-plan-drift-nobody-made", "I wouldn't just apply the plan."),
+    ("serverless-summariser-cold-starts", "Increasing the timeout won't fix a cold start."),
+    ("serverless-summariser-cold-starts", "Provisioned concurrency isn't free."),
+    (
+        "move-model-api-to-serverless",
+        "Serverless is not always cheaper, because steady heavy traffic usually favours dedicated machines.",
+    ),
+    (
+        "kafka-stream-scoring-bot-detection",
+        "Kafka can redeliver a message after a restart, so the writes are idempotent and there are no duplicates "
+        "in the moderation queue.",
+    ),
+    (
+        "feature-store-online-offline-skew",
+        "Joining today's latest values onto old labels for training would leak future information.",
+    ),
+    ("self-host-70b-chat-model-vllm", "I wouldn't scale on GPU utilisation alone."),
+    ("roll-out-new-llm-and-prompt-version", "Nobody should edit the prompt in production again."),
+    # Older rubrics with the same problem.
+    ("fraud-alerts-flood-without-deploy", "I wouldn't lower the threshold, because that flags even more transactions."),
+    ("recommendation-api-latency-spike", "Don't increase the timeout, because checkout would hang even longer."),
+    (
+        "async-inference-slow-document-model",
+        "I wouldn't just increase the timeout to ten minutes, because clients and load balancers give up long before.",
+    ),
+    (
+        "slow-docker-builds-layer-order",
+        "Disabling the cache won't make builds faster; it throws away every reusable layer.",
+    ),
+    ("drift-with-delayed-labels-credit", "We can't just wait months for the defaults to show up."),
+    (
+        "batch-vs-online-weekly-churn-list",
+        "Batch scoring isn't less accurate than real-time scoring; the model is identical.",
+    ),
+    (
+        "overwritten-latest-model-rollback",
+        "We can't keep overwriting one file, and a backup of latest isn't enough either.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question_id", "answer"), NEGATED_RED_FLAGS, ids=[q for q, _ in NEGATED_RED_FLAGS])
+def test_red_flag_does_not_fire_on_its_negation(question_id, answer):
+    assert fired_red_flags(BANK.questions[question_id], answer) == {}
+
+
+# The same red flags still catch the wrong claim said outright.
+WRONG_CLAIMS = [
+    ("terraform-serving-stack-dev-staging-prod", "Honestly we commit the state to git and it works."),
+    ("terraform-plan-drift-nobody-made", "The code is the truth, so I'd just apply the plan."),
+    ("serverless-summariser-cold-starts", "A longer timeout will fix the slow first requests."),
+    ("serverless-summariser-cold-starts", "Provisioned concurrency is free, so turn it on."),
+    (
+        "move-model-api-to-serverless",
+        "In my experience Lambda is always cheaper than containers for this kind of workload.",
+    ),
+    ("kafka-stream-scoring-bot-detection", "Kafka never delivers duplicates, so we are fine."),
+    ("feature-store-online-offline-skew", "I'd join the latest values onto the old labels."),
+    ("self-host-70b-chat-model-vllm", "I'd scale on GPU utilisation with an HPA."),
+    ("roll-out-new-llm-and-prompt-version", "We can just edit the prompt when it misbehaves."),
+    ("fraud-alerts-flood-without-deploy", "I'd lower the threshold so we catch more of it."),
+    ("recommendation-api-latency-spike", "I'd increase the timeout so requests stop failing."),
+    ("async-inference-slow-document-model", "I'd just raise the timeout to ten minutes."),
+    ("slow-docker-builds-layer-order", "I'd disable the cache so the builds are faster."),
+    ("drift-with-delayed-labels-credit", "Honestly we just wait for the defaults to come in."),
+    ("batch-vs-online-weekly-churn-list", "Batch is less accurate because the scores get stale."),
+    ("overwritten-latest-model-rollback", "I'd just back up latest to another folder every night."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "answer"), WRONG_CLAIMS, ids=[q for q, _ in WRONG_CLAIMS])
+def test_red_flag_fires_on_the_wrong_claim(question_id, answer):
+    assert fired_red_flags(BANK.questions[question_id], answer) != {}
+
+
+# Answers that only echo the prompt's own facts and buzzwords, sentence by sentence in new words.
+VAGUE_ANSWERS = [
+    (
+        "rag-assistant-confidently-wrong",
+        "We use a retrieval augmented generation setup. I don't know the cause yet. "
+        "The outdated policy document is a problem. The model is hallucinating.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question_id", "answer"), VAGUE_ANSWERS, ids=[q for q, _ in VAGUE_ANSWERS])
+def test_vague_answers_score_low(question_id, answer):
+    assert score(BANK.questions[question_id], answer) <= 20
