@@ -11,7 +11,7 @@ from . import state
 from .chat import render_delivery
 from .feedback import md_escape, render_criterion, render_grade
 from .mock import resume_buttons
-from .packs import pack_label
+from .packs import pack_caption
 from .progress import practise
 
 PAGE_SIZE = 200
@@ -120,9 +120,7 @@ def render() -> None:
     attempt = by_id[chosen]
     question = bank.questions.get(attempt.question_id)
     st.subheader(title(attempt.question_id))
-    pack = bank.pack(attempt.question_id)
-    if pack:
-        st.caption(f"From pack {pack_label(pack)}")
+    pack_caption(bank, attempt.question_id)
     if question:
         st.markdown(question.prompt)
         st.button("Try again", key="history_retry", on_click=practise, args=(question.id,))

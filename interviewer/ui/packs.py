@@ -22,6 +22,12 @@ def pack_label(pack: PackInfo) -> str:
     return f"*{md_escape(pack.title or pack.name)}* v{pack.version}"
 
 
+def pack_caption(bank, question_id: str) -> None:
+    """'From pack *X* v2' under a question that comes from a user pack; nothing for a built-in one."""
+    if pack := bank.pack(question_id):
+        st.caption(f"From pack {pack_label(pack)}")
+
+
 def folder_input(current: Settings, pinned: set[str]) -> str | None:
     """The packs folder as typed (None: the default), for the page's Save button."""
     st.session_state.setdefault(FOLDER, str(current.packs_dir or ""))

@@ -10,7 +10,7 @@ from .. import interview, progress
 from ..models import Question
 from . import state
 from .chat import answer_step, render_conversation, render_result
-from .packs import pack_label
+from .packs import pack_caption
 
 ALL = "All topics"
 
@@ -64,9 +64,7 @@ def render() -> None:
     question = _pick_question(questions)
     if question is None:
         return
-    pack = bank.pack(question.id)
-    if pack:
-        st.caption(f"From pack {pack_label(pack)}")
+    pack_caption(bank, question.id)
     why = st.session_state.get("practice_why", {}).get(question.id)
     if why:
         st.caption(f"Recommended: {why}")

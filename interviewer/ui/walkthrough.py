@@ -10,7 +10,7 @@ from .. import interview
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape
-from .packs import pack_label
+from .packs import pack_caption
 
 SESSION = "walkthrough_session"
 ICONS = {"covered": ":green[● covered]", "partial": ":orange[◐ partial]", "missed": ":red[○ missed]"}
@@ -35,8 +35,7 @@ def render() -> None:
     qid = st.selectbox("Scenario", list(by_id), key="walkthrough_question", format_func=lambda i: by_id[i].title)
     question = by_id[qid]
     rubric = bank.rubric_for(question)
-    if pack := bank.pack(qid):
-        st.caption(f"From pack {pack_label(pack)}")
+    pack_caption(bank, qid)
     sessions = st.session_state.setdefault(SESSION, {})
     session = interview.resume(store, sessions[qid], state.settings().profile) if qid in sessions else None
     if session is None:
