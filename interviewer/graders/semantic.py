@@ -58,7 +58,7 @@ def _terms(text: str, asked: frozenset[str], fallback: bool = True) -> list[str]
 
 
 def _content_stems(text: str) -> set[str]:
-    return {_stem(w) for w in normalise(text).split() if len(w) > 2 and w not in STOPWORDS and not w.isdigit()}
+    return {_stem(w) for w in _terms(text, frozenset()) if len(w) > 2}
 
 
 def echoes(question: str, answer: str) -> bool:
