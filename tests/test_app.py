@@ -407,3 +407,10 @@ def test_bad_audio_upload_keeps_the_typed_answer(app):
     assert not at.exception
     assert any("cannot read the audio" in w.value and "typed answer is kept" in w.value for w in at.warning)
     assert at.text_area(key=f"answer_{QID}").value == "My typed answer."
+
+
+def test_settings_show_each_graders_agreement_with_humans(app):
+    at = app.switch_page(SETTINGS).run()
+    shown = " ".join(c.value for c in at.caption)
+    assert "keyword r = 0.542 · semantic r = 0.596" in shown and "at r = 0.605" in shown
+    assert "offline grader that agrees best" in at.radio(key="settings_grader").help

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 import yaml
@@ -86,3 +87,27 @@ def test_cli_eval_json_and_rubric_draft(tmp_path, capsys):
     assert main(["rubric", "draft", "--answer-file", str(answer), "--id", "mine"]) == 0
     drafted = yaml.safe_load(capsys.readouterr().out)
     assert drafted["rubrics"][0]["id"] == "mine" and len(drafted["rubrics"][0]["criteria"]) == 2
+
+
+def test_shipped_agreement_is_what_make_bench_last_measured():
+    figures = evaluate.measured()
+    results = json.loads((Path(__file__).parent.parent / "benchmarks" / "results.json").read_text())
+    for run in (results["eval_asag_dev"], results["eval_asag_dev_semantic"]):
+        assert figures.graders[run["grader"]].model_dump() == {k: run[k] for k in evaluate.Agreement.model_fields}
+    assert figures.human_pearson == 0.605  # the data's README: the two humans agree at r = 0.605
+
+
+def test_auto_picks_the_offline_grader_that_agrees_best(tmp_path, monkeypatch):
+    from interviewer.config import load_settings
+
+    measured = evaluate.measured()
+    assert measured.graders["semantic"].pearson > measured.graders["keyword"].pearson
+    assert load_settings({}).grader_name() == "semantic"
+    flipped = measured.model_copy(deep=True)
+    flipped.graders["keyword"].pearson = 0.9
+    path = tmp_path / "agreement.json"
+    path.write_text(flipped.model_dump_json(), encoding="utf-8")
+    monkeypatch.setattr(evaluate, "MEASURED", path)
+    assert load_settings({}).grader_name() == "keyword"
+    path.write_text("{not json", encoding="utf-8")  # nothing measured: the grader that needs nothing
+    assert evaluate.measured() is None and load_settings({}).grader_name() == "keyword"

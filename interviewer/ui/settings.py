@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..config import ENV, Settings, pinned_by_env, read_saved, save_settings, settings_path
+from ..evaluate import measured
 from ..graders import GradingError, available
 from ..graders.llm import PRESETS, host_of, list_models
 from . import auth, state
@@ -33,6 +34,18 @@ def _shared_deployment(current: Settings) -> None:
     packs_ui.render(current, shared=True)
 
 
+def _agreement() -> None:
+    figures = measured()
+    if not figures:
+        return
+    rows = " · ".join(f"{name} r = {a.pearson:.3f}" for name, a in sorted(figures.graders.items()))
+    st.caption(
+        f"Agreement with human graders (Pearson r, {figures.data}): {rows}. The two human graders agree with each "
+        f"other at r = {figures.human_pearson:.3f}. Measure any grader on your own scored answers, the LLM grader "
+        "too, with `interviewer eval`."
+    )
+
+
 def render() -> None:
     st.title("Settings")
     current = state.settings()
@@ -54,9 +67,11 @@ def render() -> None:
         key="settings_grader",
         horizontal=True,
         disabled="grader" in pinned,
-        help="auto uses the LLM grader when a server is configured, and the offline keyword grader otherwise.",
+        help="auto uses the LLM grader when a server is configured; otherwise the offline grader that agrees "
+        "best with human graders.",
     )
     st.caption(f"Grading now with: **{current.grader_name()}**")
+    _agreement()
 
     st.subheader("LLM server")
     st.selectbox(
