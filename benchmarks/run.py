@@ -44,7 +44,7 @@ def bench_keyword(bank, name: str = "keyword") -> dict:
 def bench_off_topic(bank, name: str) -> dict:
     """Answers to other questions: every model answer graded against the rubric of every scenario question
     in another topic (the end-to-end checklist aside). How often does an answer to the wrong question score?"""
-    from tests.test_bank_content import RELATED
+    from tests.topics import RELATED
 
     grader = get_grader(name)
     answers = sorted((q for q in bank.questions.values() if q.topic != "end-to-end"), key=lambda q: q.id)
