@@ -116,6 +116,12 @@ def test_no_red_flag_fires_on_the_model_answer(question):
 
 
 NEGATED_RED_FLAGS = [
+    (
+        "canary-vs-blue-green",
+        "Blue-green keeps two full environments and switches all traffic at once. A canary instead sends 5% of "
+        "traffic to the new model first and ramps up.",
+    ),
+    ("canary-vs-blue-green", "Blue-green is simpler than a canary because it switches all traffic at once."),
     ("terraform-serving-stack-dev-staging-prod", "Never commit the state to git."),
     ("terraform-plan-drift-nobody-made", "I wouldn't just apply the plan."),
     ("serverless-summariser-cold-starts", "Increasing the timeout won't fix a cold start."),
@@ -165,6 +171,8 @@ def test_red_flag_does_not_fire_on_its_negation(question_id, answer):
 
 # The same red flags still catch the wrong claim said outright.
 WRONG_CLAIMS = [
+    ("canary-vs-blue-green", "A canary sends all traffic to the new model at once."),
+    ("canary-vs-blue-green", "With a canary release all traffic moves over in one go."),
     ("terraform-serving-stack-dev-staging-prod", "Honestly we commit the state to git and it works."),
     ("terraform-plan-drift-nobody-made", "The code is the truth, so I'd just apply the plan."),
     ("serverless-summariser-cold-starts", "A longer timeout will fix the slow first requests."),

@@ -92,6 +92,13 @@ def test_red_flag_lowers_level():
     assert after.red_flags == ["Claims canary sends all traffic to the new model at once"]
 
 
+def test_red_flag_needs_the_claim_in_one_sentence():
+    # Key points may span two sentences of a spoken answer; a wrong claim is said in one.
+    right = "Blue-green switches all traffic at once. A canary sends 5% of traffic first and ramps up."
+    mechanics = next(c for c in grade(right).criteria if c.id == "mechanics")
+    assert mechanics.red_flags == [] and mechanics.level >= 2
+
+
 def test_follow_up_targets_the_biggest_weighted_gap():
     assert grade(PARTIAL).follow_up == "When would blue-green be the better choice than a canary, despite its cost?"
     assert grade(QUESTION.model_answer).follow_up is None

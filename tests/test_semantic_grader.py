@@ -103,6 +103,8 @@ def test_never_below_the_keyword_grader_and_quotes_come_from_the_answer():
         for s, k in zip(semantic.criteria, keyword.criteria, strict=True):
             assert k.level <= s.level <= k.level + 1
             assert all(quote_in_answer(e.quote, partial) for e in s.evidence)
+            if s.level == k.level:  # not lifted: no quotes or points credited beyond what the level counts
+                assert (s.evidence, s.missed, s.missed_optional) == (k.evidence, k.missed, k.missed_optional)
 
 
 def test_models_load_with_the_network_blocked(tmp_path):

@@ -1,7 +1,8 @@
 """The deterministic keyword grader: the offline fallback, and the grader the tests use.
 
 Per criterion, a key point counts as covered when all of its keyword groups
-match within one sentence of the answer (or two adjacent sentences). The level
+match within one sentence of the answer (or two adjacent sentences); a red flag
+only within one sentence, since a wrong claim is said in one. The level
 follows the share of key points covered, must-haves counting double; a missing
 must-have keeps the level below 4; each red flag said lowers it by one.
 Runs of words copied from the question are left out: reading the question aloud
@@ -54,12 +55,14 @@ class AnswerIndex:
             self._hits[key] = frozenset(i for i, s in enumerate(self.sentences) if matches_group(s.norm, key))
         return self._hits[key]
 
-    def find(self, point: KeyPoint) -> str | None:
-        """The sentence (or two adjacent ones) where every group of the key point matches."""
+    def find(self, point: KeyPoint, adjacent: bool = True) -> str | None:
+        """The sentence (or two adjacent ones, if `adjacent`) where every group of the key point matches."""
         hits = [self.hits(g) for g in point.keywords]
         common = frozenset.intersection(*hits)
         if common:
             return self.sentences[min(common)].text
+        if not adjacent:
+            return None
         # Spoken answers often split one idea over two sentences.
         for i in range(len(self.sentences) - 1):
             if all(i in h or i + 1 in h for h in hits):
@@ -85,7 +88,9 @@ def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total:
 def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
     must = [(p, index.find(p)) for p in criterion.must_have]
     nice = [(p, index.find(p)) for p in criterion.nice_to_have]
-    flags = [(p, index.find(p)) for p in criterion.red_flags]
+    # "Blue-green switches all traffic at once. A canary sends 5% first." must not add up to "canary sends all
+    # traffic at once": a right answer has the words of a wrong claim in its neighbouring sentences.
+    flags = [(p, index.find(p, adjacent=False)) for p in criterion.red_flags]
     level = level_for(sum(q is not None for _, q in must), len(must), sum(q is not None for _, q in nice), len(nice))
     flagged = [p.text for p, q in flags if q is not None]
     level = max(0, level - len(flagged))

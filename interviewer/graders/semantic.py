@@ -10,8 +10,8 @@ words). Words of the question itself are left out of all of them ("question demo
 question earns nothing. The level follows the share when the answer takes up this question (uses at
 least half of its words, besides runs of words copied from it), or clearly says at least one point, or
 the USE cosine alone is high; otherwise it is the keyword grader's. Each red flag said lowers it by
-one, and it is never below the keyword grader's level nor more than one level above it. Evidence is the
-answer's own sentences, checked like every grader's.
+one, and it is never below the keyword grader's level nor more than one level above it; a criterion it does
+not lift keeps the keyword grader's feedback. Evidence is the answer's own sentences, checked like every grader's.
 """
 
 from __future__ import annotations
@@ -130,6 +130,10 @@ def grade_semantic(
     said = on_question or any(c >= CLEARLY_SAID for c in coverage.values()) or close >= CLOSE_USE
     level = _level(share) if said else 0
     level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT))
+    if level == keyword.level:
+        # Not lifted: the feedback is the keyword grader's, so a criterion at 0/4 shows no quotes and misses
+        # every point rather than crediting paraphrases it did not count.
+        return keyword
     quotes = [e.quote for e in keyword.evidence]
     for point, _ in must + nice:
         if coverage[point.text] >= COVERED and coverage[point.text] < 1 and len(quotes) < MAX_QUOTES:
