@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .bank import Bank, BankError
+from .config import offline_graders
 from .graders import Grader, GradingError, get_grader
 from .models import Grade, Question, Rubric
 from .store import DEFAULT_PROFILE, Store
@@ -41,18 +42,26 @@ def find_question(bank: Bank, question_id: str) -> tuple[Question, Rubric]:
 
 
 def grade_with_fallback(grader: Grader, question: Question, rubric: Rubric, answer: str) -> Grade:
-    """Grade; if a non-keyword grader fails, the keyword grader grades and the reason is recorded."""
+    """Grade; if the grader fails, the best offline grader that works grades instead (semantic, then keyword),
+    and the reasons are recorded with the grade."""
     try:
         return grader.grade(question, rubric, answer)
     except GradingError as exc:
         if grader.name == "keyword":
             raise
-        log.warning("grader %s failed, using keyword fallback: %s", grader.name, exc)
-        fallback = get_grader("keyword").grade(question, rubric, answer)
-        provenance = fallback.provenance.model_copy(update={"raw_output": exc.raw_output})
-        return fallback.model_copy(
-            update={"fallback_reason": f"{grader.name} grader failed: {exc}", "provenance": provenance}
-        )
+        reasons, raw_output = [f"{grader.name} grader failed: {exc}"], exc.raw_output
+    for name in [n for n in offline_graders() if n != grader.name]:
+        try:
+            fallback = get_grader(name).grade(question, rubric, answer)
+        except GradingError as exc:
+            if name == "keyword":
+                raise
+            reasons.append(f"{name} grader failed: {exc}")
+            continue
+        log.warning("%s; graded by %s instead", "; ".join(reasons), name)
+        provenance = fallback.provenance.model_copy(update={"raw_output": raw_output})
+        return fallback.model_copy(update={"fallback_reason": "; ".join(reasons), "provenance": provenance})
+    raise GradingError("; ".join(reasons))  # unreachable while keyword is installed, which it always is
 
 
 @dataclass

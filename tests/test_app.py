@@ -37,7 +37,7 @@ def test_practice_submit_feedback_then_history(app, isolated_env):
     (metric,) = at.metric
     score = int(metric.value.split("/")[0])
     assert 0 < score < 100
-    assert any("Graded by **keyword**" in m.value for m in at.markdown)
+    assert any("Graded by **semantic**" in m.value for m in at.markdown)
     assert any("missed:" in m.value for m in at.markdown)
 
     (attempt,) = Store.open(isolated_env / "history.db").attempts()
@@ -151,7 +151,7 @@ def test_llm_failure_shows_fallback_in_feedback(app, monkeypatch):
         at.button(key="submit").click().run()
     assert not at.exception
     assert "llm grader failed" in at.warning[-1].value and "HTTP 503" in at.warning[-1].value
-    assert any("Graded by **keyword**" in m.value for m in at.markdown)
+    assert any("Graded by **semantic**" in m.value for m in at.markdown)
 
 
 PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."

@@ -130,7 +130,7 @@ def test_gives_up_after_two_reasks_and_falls_back(server):
     store = Store(connect(":memory:"))
     result = submit(store, grader_for(server), QUESTION, RUBRIC, ANSWER)
     assert len(server.requests) == 3
-    assert result.grade.grader == "keyword"
+    assert result.grade.grader == "semantic"
     assert result.grade.fallback_reason.startswith("llm grader failed: fake-model gave no valid grade after 3 tries")
     assert result.grade.provenance.raw_output == "never"
     assert store.attempt(result.attempt_id).answer == ANSWER
@@ -167,12 +167,12 @@ def test_an_obedient_model_cannot_be_talked_into_full_marks(server):
         ([("status", 401)], "refused the API key (401)"),
     ],
 )
-def test_failures_end_in_keyword_fallback_with_reason(server, replies, reason):
+def test_failures_end_in_offline_fallback_with_reason(server, replies, reason):
     server.enqueue(*replies, *[("garbage", "x")] * 3)
     store = Store(connect(":memory:"))
     grader = grader_for(server, INTERVIEWER_LLM_TIMEOUT="0.5", INTERVIEWER_LLM_MODEL="fake-model")
     result = submit(store, grader, QUESTION, RUBRIC, ANSWER)
-    assert result.grade.grader == "keyword"
+    assert result.grade.grader == "semantic"  # the best offline grader
     assert reason in result.grade.fallback_reason
     assert store.attempt(result.attempt_id).grade.fallback_reason == result.grade.fallback_reason
 

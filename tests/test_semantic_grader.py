@@ -141,3 +141,30 @@ def test_a_grader_that_cannot_load_falls_back_to_keywords(monkeypatch):
     q = QUESTIONS[0]
     result = grade_with_fallback(SEMANTIC, q, BANK.rubric_for(q), q.model_answer)
     assert result.grader == "keyword" and "needs wordllama" in result.fallback_reason
+
+
+def test_a_failed_grader_falls_back_to_semantic_then_keyword(monkeypatch):
+    from interviewer import embeddings
+    from interviewer.answers import grade_with_fallback
+    from interviewer.graders.base import GradingError
+
+    class Down:
+        name = "llm"
+
+        def grade(self, question, rubric, answer):
+            raise GradingError("cannot connect to 127.0.0.1:9")
+
+    q = QUESTIONS[0]
+    result = grade_with_fallback(Down(), q, BANK.rubric_for(q), q.model_answer)
+    assert result.grader == "semantic" and result.fallback_reason == "llm grader failed: cannot connect to 127.0.0.1:9"
+
+    def broken():
+        raise embeddings.EmbeddingsUnavailable("the semantic grader needs wordllama: pip install -e .")
+
+    monkeypatch.setattr(embeddings, "get", broken)
+    result = grade_with_fallback(Down(), q, BANK.rubric_for(q), q.model_answer)
+    assert result.grader == "keyword"
+    assert result.fallback_reason == (
+        "llm grader failed: cannot connect to 127.0.0.1:9; semantic grader failed: the semantic grader needs "
+        "wordllama: pip install -e ."
+    )

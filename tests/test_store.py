@@ -129,10 +129,10 @@ class Broken(Grader):
         raise self.exc
 
 
-def test_failing_grader_falls_back_to_keyword_with_reason():
+def test_failing_grader_falls_back_to_the_best_offline_grader_with_reason():
     store = Store(connect(":memory:"))
     result = submit(store, Broken(GradingError("server timed out after 30 s")), QUESTION, RUBRIC, "canary 5%")
-    assert result.grade.grader == "keyword"
+    assert result.grade.grader == "semantic"
     assert result.grade.fallback_reason == "broken grader failed: server timed out after 30 s"
     assert store.attempt(result.attempt_id).grade.fallback_reason == result.grade.fallback_reason
 
