@@ -118,6 +118,10 @@ def test_settings_test_connection_and_save_without_key(app, settings_file):
         assert at.success[0].value.endswith("2 model(s): qwen, smollm2")
         at.radio(key="settings_grader").set_value("llm").run()
         at.button(key="settings_save").click().run()
+        assert at.success[0].value.startswith("Saved to ")
+        # The page and the sidebar show the saved choice at once, not the one before saving.
+        assert "Grading now with: **llm**" in [c.value for c in at.caption]
+        assert "Grader: **llm**" in [c.value for c in at.sidebar.caption]
     saved = json.loads(settings_file.read_text())
     assert saved == {
         "grader": "llm",
@@ -320,6 +324,20 @@ def test_profiles_see_only_their_own_history(seeded):
     assert [i.value for i in at.info] == [
         "No attempts yet. Answer a question on the Practice page and it will appear here."
     ]
+
+
+def test_the_profile_survives_a_browser_refresh(seeded):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert "profile" not in at.query_params  # the default profile keeps a plain URL
+    at.sidebar.selectbox(key="profile_picker").set_value("bob").run()
+    assert at.query_params["profile"] == "bob"
+    refreshed = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    refreshed.query_params["profile"] = "bob"  # a new session with the same URL
+    refreshed.run()
+    refreshed.switch_page(HISTORY).run()
+    assert not refreshed.exception
+    assert refreshed.sidebar.selectbox(key="profile_picker").value == "bob"
+    assert "5 attempt(s)" in [c.value for c in refreshed.caption]
 
 
 def test_next_recommended_question(seeded):

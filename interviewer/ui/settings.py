@@ -14,6 +14,7 @@ from .escape import md_escape
 from .speak import voice_picker
 
 CUSTOM = "Custom"
+SAVED = "settings_saved_message"
 BACKENDS = {"browser": "this browser's voices", "api": "an API server", "off": "off"}
 
 
@@ -139,7 +140,11 @@ def render() -> None:
             packs_dir=packs_dir,
         )
         path = save_settings(updated)
-        st.success(f"Saved to {path}. The API key was not saved.")
+        # Run the page again so everything above (and the sidebar) shows the saved settings, not the old ones.
+        st.session_state[SAVED] = f"Saved to {path}. The API key was not saved."
+        st.rerun()
+    if saved := st.session_state.pop(SAVED, None):
+        st.success(saved)
 
 
 def _speech_settings(current: Settings, pinned: set[str]) -> None:

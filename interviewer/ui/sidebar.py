@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..store import DEFAULT_PROFILE
 from . import auth, state
+
+URL_KEY = "profile"
+MAX_NAME = 80
+
+
+def _url_profile() -> str | None:
+    name = st.query_params.get(URL_KEY, "").strip()
+    return name[:MAX_NAME] or None
 
 
 def _add_profile() -> None:
@@ -22,14 +31,24 @@ def render() -> None:
             auth.account_box()
             st.caption(f"Grader: **{current.grader_name()}**")
             return
+        if state.PROFILE not in st.session_state and (from_url := _url_profile()):
+            # A browser refresh starts a new session: the URL keeps the profile this tab was using.
+            st.session_state[state.PROFILE] = from_url
+            current = state.settings()
         names = sorted({*state.store().profiles(), current.profile})
+        # The widget's own state, once set, says which profile; a default as well makes Streamlit warn.
+        chosen = {} if state.PROFILE in st.session_state else {"index": names.index(current.profile)}
         st.selectbox(
             "Profile",
             names,
-            index=names.index(current.profile),
-            key="profile_picker",
+            **chosen,
+            key=state.PROFILE,
             on_change=lambda: st.session_state.update({state.PROFILE: st.session_state["profile_picker"]}),
             help="Each candidate on this machine sees only their own history.",
         )
         st.text_input("New profile", key="new_profile", on_change=_add_profile, placeholder="name, then Enter")
         st.caption(f"Grader: **{current.grader_name()}**")
+        if current.profile == DEFAULT_PROFILE:
+            st.query_params.pop(URL_KEY, None)
+        else:
+            st.query_params[URL_KEY] = current.profile
