@@ -254,7 +254,7 @@ def _key(obj: BaseModel) -> str:
 
 def load_paths(paths: Iterable[Path]) -> Bank:
     bank = Bank()
-    question_items: list[tuple[Question, Item, str | None]] = []
+    question_items: list[tuple[Question | None, Item, str | None, set[str]]] = []
     glossary_items: list[tuple[GlossaryTerm, Item]] = []
     quiz_items: list[tuple[QuizQuestion, Item]] = []
     seen_at: dict[tuple[str, str], str] = {}
@@ -265,10 +265,12 @@ def load_paths(paths: Iterable[Path]) -> Bank:
         for item in items:
             obj, problems = validate_item(item, MODELS[item.section])
             bank.problems.extend(problems)
-            if obj is None:
+            if item.section == "questions":
+                # Checked once every rubric is known; an invalid question too, so its missing rubric or
+                # clashing id is reported in the same round as its schema problems, not after they are fixed.
+                question_items.append((obj, item, pack_name, {p.field for p in problems}))
                 continue
-            if isinstance(obj, Question):
-                question_items.append((obj, item, pack_name))  # checked once every rubric is known
+            if obj is None:
                 continue
             collection = getattr(bank, item.section)
             key, field_name = _key(obj), "term" if isinstance(obj, GlossaryTerm) else "id"
@@ -290,10 +292,10 @@ def load_paths(paths: Iterable[Path]) -> Bank:
                 quiz_items.append((obj, item))
     bank.problems.extend(_check_links(bank, glossary_items, quiz_items))
     question_lines: dict[str, str] = {}
-    for question, item, pack_name in question_items:
-        problems = _check_question(question, item, bank, question_lines)
+    for question, item, pack_name, broken in question_items:
+        problems = _check_question(question, item, bank, question_lines, broken)
         bank.problems.extend(problems)
-        if not problems:
+        if question is not None and not problems:
             bank.questions[question.id] = question
             question_lines[question.id] = f"{item.path}:{_line(item.node)}"
             if pack_name:
@@ -333,35 +335,46 @@ def _id_line(item: Item, key: str = "id") -> int:
     return _key_line(item.node, key) or _line(item.node)
 
 
-def _check_question(question: Question, item: Item, bank: Bank, seen: dict[str, str]) -> list[Problem]:
+def _check_question(
+    question: Question | None, item: Item, bank: Bank, seen: dict[str, str], broken: set[str]
+) -> list[Problem]:
+    """A question's id clash and references (rubric, follow-up criteria). For a question that failed
+    validation (`question` is None) the raw fields are checked, except those already reported in `broken`."""
     prefix = f"questions[{item.index}]"
-    if question.id in seen:
-        return [
+    data = question.model_dump() if question else item.data if isinstance(item.data, dict) else {}
+
+    def usable(name: str) -> str | None:
+        value = data.get(name)
+        return value if isinstance(value, str) and f"{prefix}.{name}" not in broken else None
+
+    problems = []
+    qid = usable("id")
+    if qid in seen:
+        problems.append(
             Problem(
                 item.path,
                 _id_line(item),
                 f"{prefix}.id",
-                f"duplicate question id {question.id!r} (first defined at {seen[question.id]})",
+                f"duplicate question id {qid!r} (first defined at {seen[qid]})",
             )
-        ]
-    rubric = bank.rubrics.get(question.rubric)
+        )
+    rubric_id = usable("rubric")
+    if rubric_id is None:
+        return problems
+    rubric = bank.rubrics.get(rubric_id)
     if rubric is None:
-        return [
-            Problem(
-                item.path, _id_line(item, "rubric"), f"{prefix}.rubric", f"rubric {question.rubric!r} does not exist"
-            )
-        ]
-    problems = []
+        problems.append(
+            Problem(item.path, _id_line(item, "rubric"), f"{prefix}.rubric", f"rubric {rubric_id!r} does not exist")
+        )
+        return problems
     ids = {c.id for c in rubric.criteria}
-    for i, probe in enumerate(question.follow_ups):
-        if probe.criterion not in ids:
+    probes = data.get("follow_ups")
+    for i, probe in enumerate(probes if isinstance(probes, list) else []):
+        field_name = f"{prefix}.follow_ups[{i}].criterion"
+        criterion = probe.get("criterion") if isinstance(probe, dict) else None
+        if isinstance(criterion, str) and criterion not in ids and field_name not in broken:
             node, _ = _node_at(item.node, ("follow_ups", i, "criterion"))
             problems.append(
-                Problem(
-                    item.path,
-                    _line(node),
-                    f"{prefix}.follow_ups[{i}].criterion",
-                    f"rubric {rubric.id!r} has no criterion {probe.criterion!r}",
-                )
+                Problem(item.path, _line(node), field_name, f"rubric {rubric.id!r} has no criterion {criterion!r}")
             )
     return problems

@@ -8,6 +8,7 @@ state is saved as JSON after every step, so an interview can be resumed.
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
@@ -16,12 +17,16 @@ from .bank import Bank, BankError
 from .followups import COVERED_LEVEL, gaps, probe_for
 from .graders import Grader
 from .graders.base import FOLLOW_UP
-from .models import Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
+from .models import Attempt, Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
 from .text import content_words, matches_all, normalise
 
 MODES = ("practice", "mock", "walkthrough")
 MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}
+# How long a practice answer is shown again when its question is reopened in a new browser session.
+# Long enough to cover a refresh, a lost connection or a break in the same sitting; short enough that
+# coming back another day (a spaced-repetition review) starts from a blank answer, not from the old one.
+RECENT_PRACTICE_S = 3 * 3600
 
 
 class FollowUp(BaseModel):
@@ -151,6 +156,22 @@ def save(store: Store, session: Session) -> None:
 def resume(store: Store, session_id: int, profile: str = DEFAULT_PROFILE) -> Session | None:
     row = store.session(session_id, profile)
     return Session.model_validate_json(row["state_json"]) if row and row.get("state_json") else None
+
+
+def recent_practice(
+    store: Store, question_id: str, profile: str = DEFAULT_PROFILE, *, now: float, within_s: float = RECENT_PRACTICE_S
+) -> tuple[Session, Attempt] | None:
+    """The practice session of the latest answer to this question, if it was given in the last `within_s`
+    seconds, with that answer. The session may still have a follow-up open."""
+    since = datetime.fromtimestamp(now - within_s, UTC).isoformat(timespec="milliseconds")
+    latest = store.attempts(profile, limit=1, question_id=question_id, mode="practice", since=since)
+    if not latest or latest[0].session_id is None:
+        return None
+    session = resume(store, latest[0].session_id, profile)
+    # The state is saved after grading: a process killed meanwhile leaves a session that never saw the answer.
+    if session is None or session.runs[0].attempt_id != latest[0].id:
+        return None
+    return session, latest[0]
 
 
 def begin_question(session: Session, now: float) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -197,6 +199,84 @@ def test_draft_survives_a_browser_refresh(app):
     at.text_area(key=f"answer_{QID}").input("A long answer in progress about canaries").run()
     fresh = choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
     assert fresh.text_area(key=f"answer_{QID}").value == "A long answer in progress about canaries"
+
+
+def refresh() -> AppTest:
+    """A new browser session on the same database, as after pressing F5."""
+    return choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+
+
+def last_answer_notice(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith("Your last answer to this question (")]
+
+
+def test_practice_result_and_follow_ups_survive_a_browser_refresh(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input(PARTIAL)
+    at.button(key="submit").click().run()
+    first = next(m for m in at.metric if m.label == "Score").value
+
+    at = refresh()
+    assert not at.exception
+    (notice,) = last_answer_notice(at)
+    assert re.fullmatch(r"Your last answer to this question \(\d\d:\d\d UTC, (just now|\d+ min ago)\)", notice)
+    assert md_escape(PARTIAL) in chat_text(at)
+    assert next(m for m in at.metric if m.label == "Score").value == first
+    assert md_escape("When would blue-green be the better choice than a canary, despite its cost?") in chat_text(at)
+    assert has_button(at, "practice_new")
+    # The open follow-up carries on where it was.
+    (box,) = at.text_area
+    box.input("Blue-green gives an instant rollback, you just switch back, but it doubles the cost.")
+    at.button(key="submit_followup").click().run()
+    at.button(key="skip_followup").click().run()
+    assert not at.exception
+    final = next(m for m in at.metric if m.label == "Score after follow-ups")
+
+    at = refresh()
+    assert len(last_answer_notice(at)) == 1
+    assert next(m for m in at.metric if m.label == "Score after follow-ups").value == final.value
+    assert "Skipped." in [c.value for c in at.caption]
+    at.button(key="practice_again").click().run()
+    assert not at.exception
+    assert not last_answer_notice(at) and not at.metric
+    assert at.text_area(key=f"answer_{QID}").value == ""
+
+
+def test_a_new_answer_begun_after_a_refresh_is_not_hidden_by_the_last_one(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input(PARTIAL)
+    at.button(key="submit").click().run()
+    at = refresh()
+    at.button(key="practice_new").click().run()
+    assert not last_answer_notice(at) and not at.metric
+    at.text_area(key=f"answer_{QID}").input("A second try, about blue-green").run()
+    at = refresh()
+    assert not last_answer_notice(at)
+    assert at.text_area(key=f"answer_{QID}").value == "A second try, about blue-green"
+
+
+def test_try_again_from_history_after_a_refresh_starts_a_new_answer(app):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input(PARTIAL)
+    at.button(key="submit").click().run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page(HISTORY).run()
+    at.button(key="history_retry").click().run()
+    assert at.title[0].value == "Practice"
+    assert not last_answer_notice(at) and not at.metric
+    assert at.text_area(key=f"answer_{QID}").value == ""
+
+
+def test_an_answer_from_hours_ago_is_not_brought_back(app, isolated_env):
+    at = choose(app)
+    at.text_area(key=f"answer_{QID}").input(PARTIAL)
+    at.button(key="submit").click().run()
+    store = Store.open(isolated_env / "history.db")
+    store.db.execute("UPDATE attempts SET created_at = '2020-01-01T09:00:00.000+00:00'")
+    store.db.conn.commit()
+    at = refresh()
+    assert not last_answer_notice(at) and not at.metric
+    assert at.text_area(key=f"answer_{QID}").value == ""
 
 
 def test_mock_interview_in_interview_mode_ends_with_a_report(app, isolated_env):

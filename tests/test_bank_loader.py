@@ -151,3 +151,34 @@ def test_broken_entry_does_not_hide_valid_ones(write_bank):
     bank = load_bank(write_bank(questions=QUESTION + broken))
     assert list(bank.questions) == ["q1"]
     assert [p.field for p in bank.problems] == ["questions[1].difficulty"]
+
+
+def test_invalid_question_also_reports_its_missing_rubric(write_bank):
+    # All in one round: schema problems do not hide the reference to a rubric that does not exist.
+    broken = QUESTION.replace("difficulty: easy", "difficulty: superhard").replace("rubric: r1", "rubric: nope")
+    root = write_bank(questions=broken.replace("    model_answer: A canary with a small share of traffic.\n", ""))
+    assert problems(root) == [
+        "questions/q.yaml:6: questions[0].difficulty: Input should be 'easy', 'medium' or 'hard'",
+        "questions/q.yaml:2: questions[0].model_answer: Field required",
+        "questions/q.yaml:7: questions[0].rubric: rubric 'nope' does not exist",
+    ]
+    assert load_bank(root).questions == {}
+
+
+def test_every_problem_of_each_question_in_one_round(write_bank):
+    probe = "    follow_ups:\n      - criterion: speed\n        question: How fast?\n"
+    # The second question repeats the first's id, lacks a title and asks about a criterion its rubric lacks.
+    second = QUESTION.replace("questions:\n", "").replace("    title: A question\n", "") + probe
+    root = write_bank(questions=QUESTION + second)
+    assert problems(root) == [
+        "questions/q.yaml:9: questions[1].title: Field required",
+        "questions/q.yaml:9: questions[1].id: duplicate question id 'q1' (first defined at questions/q.yaml:2)",
+        "questions/q.yaml:16: questions[1].follow_ups[0].criterion: rubric 'r1' has no criterion 'speed'",
+    ]
+    assert list(load_bank(root).questions) == ["q1"]
+
+
+def test_a_field_already_reported_is_not_checked_again(write_bank):
+    root = write_bank(questions=QUESTION.replace("rubric: r1", "rubric: Not A Slug"))
+    (problem,) = problems(root)
+    assert problem.startswith("questions/q.yaml:7: questions[0].rubric: String should match pattern")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,27 @@ def test_a_follow_up_may_say_the_point_its_default_probe_names(store, grader):
     said = "Blue-green keeps two environments and switches all traffic at once."
     interview.answer(store, get_grader(grader), bank, session, said, now=1100.0)
     assert run.follow_ups[0].level >= 2
+
+
+def test_recent_practice_is_the_latest_practice_answer_within_the_window(store):
+    assert interview.recent_practice(store, QID, now=time.time()) is None
+    session = start(store)
+    interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
+    found, attempt = interview.recent_practice(store, QID, now=time.time())
+    assert (found.id, attempt.answer, attempt.id) == (session.id, PARTIAL, session.current.attempt_id)
+    assert found.current.pending_follow_up.criterion == "tradeoffs"  # the follow-ups carry on from there
+    later = time.time() + interview.RECENT_PRACTICE_S + 60
+    assert interview.recent_practice(store, QID, now=later) is None
+    assert interview.recent_practice(store, QID, "bob", now=time.time()) is None
+    assert interview.recent_practice(store, "drift-detection", now=time.time()) is None
+
+
+def test_recent_practice_skips_mock_answers_and_sessions_that_never_saw_the_answer(store):
+    mock = start(store, "mock")
+    interview.answer(store, GRADER, BANK, mock, PARTIAL, now=1060.0)
+    assert interview.recent_practice(store, QID, now=time.time()) is None
+    # The process died while grading: the answer is saved, the session state is not.
+    session = start(store)
+    question = BANK.questions[QID]
+    store.save_attempt(question, BANK.rubric_for(question), PARTIAL, session_id=session.id)
+    assert interview.recent_practice(store, QID, now=time.time()) is None

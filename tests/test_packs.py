@@ -91,8 +91,19 @@ def test_sample_pack_round_trips_with_quiz_free_sections(tmp_path, packs_dir):
                 "team.yaml:3: pack.version: Input should be greater than or equal to 1",
             ],
         ),
+        (
+            HEADER
+            + OWN.replace("difficulty: easy", "difficulty: superhard")
+            .replace("    model_answer: A canary with a small share of traffic.\n", "")
+            .replace("rubric: team-r1", "rubric: nope"),
+            [
+                "team.yaml:25: questions[0].difficulty: Input should be 'easy', 'medium' or 'hard'",
+                "team.yaml:21: questions[0].model_answer: Field required",
+                "team.yaml:26: questions[0].rubric: rubric 'nope' does not exist",
+            ],
+        ),
     ],
-    ids=["yaml-syntax", "missing-field", "builtin-clash", "no-header", "bad-header"],
+    ids=["yaml-syntax", "missing-field", "builtin-clash", "no-header", "bad-header", "schema-and-missing-rubric"],
 )
 def test_broken_pack_lists_every_problem_and_installs_nothing(tmp_path, packs_dir, text, expected):
     source = write(tmp_path, text)

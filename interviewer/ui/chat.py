@@ -117,8 +117,9 @@ def render_delivery(delivery: dict) -> None:
 
 
 def answer_box(widget_key: str, draft_key: str, label: str, minutes: float | None = None) -> str:
-    """A text area whose content is saved as a draft on every change, and restored after a refresh.
-    Spoken answers come in through `voice_input` above it."""
+    """A text area whose content is saved as a draft and restored after a refresh. Saved when the browser
+    sends it: when the box loses focus or on Ctrl+Enter. A text area sends nothing while typing, so text
+    typed since then is lost on a refresh. Spoken answers come in through `voice_input` above it."""
     if widget_key not in st.session_state:
         st.session_state[widget_key] = state.store().draft(draft_key, profile=state.settings().profile) or ""
     voice_input(widget_key, minutes)

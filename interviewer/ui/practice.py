@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
 from .. import interview, progress
 from ..models import Question
+from ..store import Store
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .packs import pack_caption
@@ -45,6 +48,26 @@ def _recommend() -> None:
         st.session_state["practice_why"] = {recs[0][0]: recs[0][1]}
 
 
+def _when(created_at: str) -> str:
+    """'14:05, 25 min ago' in the browser's time zone (UTC when the browser did not say)."""
+    at = datetime.fromisoformat(created_at)
+    try:
+        local, zone = at.astimezone(ZoneInfo(st.context.timezone)), ""
+    except (TypeError, ValueError, ZoneInfoNotFoundError):  # no or unknown time zone
+        local, zone = at.astimezone(UTC), " UTC"
+    minutes = round((datetime.now(UTC) - at).total_seconds() / 60)
+    return f"{local:%H:%M}{zone}, " + (f"{minutes} min ago" if minutes >= 1 else "just now")
+
+
+def _last_answer(store: Store, question_id: str, profile: str) -> tuple[interview.Session, str] | None:
+    """This question's recent practice session, when a new browser session (a refresh) opens it: the
+    answer and its feedback are in the database, only the browser session forgot them."""
+    if store.draft(f"practice:{question_id}:main", profile):  # a new answer was begun since; show that
+        return None
+    found = interview.recent_practice(store, question_id, profile, now=time.time())
+    return (found[0], found[1].created_at) if found else None
+
+
 def render() -> None:
     st.title("Practice")
     bank = state.bank()
@@ -69,30 +92,44 @@ def render() -> None:
     if why:
         st.caption(f"Recommended: {why}")
     rubric = bank.rubric_for(question)
-    store = state.store()
+    store, profile = state.store(), state.settings().profile
     sessions = st.session_state.setdefault("practice_sessions", {})
     shown_at = st.session_state.setdefault("practice_shown_at", {}).setdefault(question.id, time.time())
-    session = (
-        interview.resume(store, sessions[question.id], state.settings().profile) if question.id in sessions else None
-    )
+    session = interview.resume(store, sessions[question.id], profile) if question.id in sessions else None
+    # Looked up once per question and browser session, so "Try again" really starts afresh.
+    restored = st.session_state.setdefault("practice_restored", {})  # (profile, question) -> answered at
+    if session is None and (profile, question.id) not in restored:
+        found = _last_answer(store, question.id, profile)
+        restored[profile, question.id] = found[1] if found else None
+        if found:
+            session, sessions[question.id] = found[0], found[0].id
     if session is None:
         # A session is created only when the first answer arrives, so browsing questions leaves no trace.
         session = interview.Session(id=0, mode="practice", runs=[interview.QuestionRun(question_id=question.id)])
     run = session.runs[0]
+    finished = run.done or (run.answered and not run.pending_follow_up)  # or grading failed
+
+    def start_again() -> None:
+        sessions.pop(question.id, None)
+        restored[profile, question.id] = None
+        st.session_state["practice_shown_at"][question.id] = time.time()
+
+    answered_at = restored.get((profile, question.id)) if session.id else None
+    if answered_at:
+        st.info(f"Your last answer to this question ({_when(answered_at)})")
+        if not finished:  # a finished one has "Try again" under its result
+            st.button("Start a new answer", key="practice_new", on_click=start_again)
     render_conversation(session, run, question, coached=True)
-    if run.done or (run.answered and not run.pending_follow_up):  # finished, or grading failed
+    if finished:
         render_result(run, rubric)
         with st.expander("Model answer"):
             st.markdown(question.model_answer)
-        if st.button("Try again", key="practice_again"):
-            sessions.pop(question.id, None)
-            st.session_state["practice_shown_at"][question.id] = time.time()
-            st.rerun()
+        st.button("Try again", key="practice_again", on_click=start_again)
         return
 
     def open_session() -> interview.Session:
         # Created on the first answer, with the clock started when the question was shown.
-        real = interview.start(store, bank, "practice", [question.id], profile=state.settings().profile)
+        real = interview.start(store, bank, "practice", [question.id], profile=profile)
         interview.begin_question(real, shown_at)
         sessions[question.id] = real.id
         return real

@@ -16,7 +16,9 @@ def practise(question_id: str) -> None:
     st.session_state["practice_topic"] = "All topics"
     st.session_state["practice_difficulty"] = ["easy", "medium", "hard"]
     st.session_state["practice_question"] = question_id
-    st.session_state.get("practice_sessions", {}).pop(question_id, None)  # a fresh attempt, not the last one
+    # A fresh attempt, not the last one (nor the recent one Practice would bring back after a refresh).
+    st.session_state.get("practice_sessions", {}).pop(question_id, None)
+    st.session_state.setdefault("practice_restored", {})[state.settings().profile, question_id] = None
     st.session_state["goto_practice"] = True
 
 
