@@ -10,6 +10,7 @@ from interviewer.answers import submit
 from interviewer.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.store import Store
+from interviewer.ui.feedback import md_escape
 
 from .conftest import ROOT
 
@@ -17,6 +18,7 @@ BANK = load_bank()
 GRADER = get_grader("keyword")
 HISTORY = "interviewer/ui/pages/history.py"
 PROGRESS = "interviewer/ui/pages/progress.py"
+MOCK = "interviewer/ui/pages/mock.py"
 E2E = "e2e-edge-defect-detection"
 PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."
 
@@ -121,3 +123,62 @@ def test_weakest_areas_offer_each_question_once_and_quiz_rounds_come_last(isolat
     practise = [b.label for b in at.button if b.key and b.key.startswith("weak_")]
     assert practise and len(practise) == len(set(practise))
     assert "Practised by the question above." in [c.value for c in at.caption]
+
+
+def start_mock(at: AppTest, count: int, topics: list[str], mode: str = "coached") -> AppTest:
+    at.switch_page(MOCK).run()
+    at.multiselect(key="mock_topics").set_value(topics).run()
+    at.slider(key="mock_count").set_value(count).run()
+    at.radio(key="mock_mode").set_value(mode).run()
+    at.button(key="mock_start").click().run()
+    return at
+
+
+def criteria_notes(at: AppTest) -> tuple[str, str]:
+    strongest, weakest = (m.value for m in at.markdown if m.value.startswith(("**Strongest**", "**Weakest**")))
+    return strongest, weakest
+
+
+def test_interview_ended_before_any_answer_says_nothing_was_scored():
+    at = start_mock(app(), 2, ["drift"])
+    at.button(key="mock_end").click().run()
+    assert not at.exception
+    assert criteria_notes(at) == (
+        "**Strongest**\n\nNothing was scored in this interview.",
+        "**Weakest**\n\nNothing was scored in this interview.",
+    )
+    assert at.table[0].value["score"].tolist() == ["not answered", "not answered"]
+
+
+def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_table():
+    at = start_mock(app(), 2, ["release-strategies", "drift"], mode="interview")
+    first = at.caption[0].value
+    at.text_area[0].input(PARTIAL)
+    at.button(key="submit").click().run()
+    at.button(key="mock_end").click().run()
+    assert not at.exception and "Question 1 of 2" in first
+    assert not at.dataframe  # a static table: nothing is cut off at the right of the centred page
+    table = at.table[0].value
+    assert table.columns.tolist() == ["question", "topic", "score", "time"]
+    answered, skipped = table.to_dict("records")
+    assert answered["score"].split(" → ")[-1].isdigit() and answered["time"].endswith(" min")
+    assert (skipped["score"], skipped["time"]) == ("not answered", "")
+    assert len(at.expander) == 1  # feedback only for the answered question
+    assert f"{md_escape(skipped['question'])}: *not answered*" in [m.value for m in at.markdown]
+    strongest, _ = criteria_notes(at)
+    assert "\n- \n" not in strongest + "\n" and not strongest.endswith("-")
+
+
+def test_unfinished_interviews_are_told_apart_by_progress_and_topics():
+    at = start_mock(app(), 2, ["drift"])
+    at.text_area[0].input("Data drift is when the input distribution changes; I'd use PSI.")
+    at.button(key="submit").click().run()
+    del at.session_state["mock_session"]  # leave it open: the setup form again, as in a new browser tab
+    at.run()
+    start_mock(at, 3, ["security"])
+    at.switch_page(HISTORY).run()
+    labels = [b.label for b in at.button if b.key and b.key.startswith("history_resume_")]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    newest, oldest = labels
+    assert " · 0 of 3 answered · security · first: " in newest
+    assert " · 1 of 2 answered · drift · first: " in oldest
