@@ -44,15 +44,32 @@ def topic_mastery(store: Store, profile: str = DEFAULT_PROFILE) -> list[dict]:
 
 
 def criterion_levels(store: Store, profile: str = DEFAULT_PROFILE) -> list[dict]:
-    """Mean level per (topic, criterion) over main answers: the weakness map."""
+    """Mean level per (topic, criterion) over main answers: the weakness map.
+
+    A follow-up is saved as a child attempt (parent_id, criterion_id) graded on the one criterion it
+    probes. Each answer counts the best level it reached on a criterion, its own or a follow-up's: the
+    candidate showed that much when asked, as the interview's own score after follow-ups does. Only the
+    latest grade of each attempt counts, as everywhere else.
+    """
     sql = """
-        SELECT a.topic, c.criterion_id, c.name, round(avg(c.level), 2) AS level, count(*) AS n
-        FROM criterion_grades c JOIN grades g ON g.id = c.grade_id JOIN attempts a ON a.id = g.attempt_id
-        JOIN profiles p ON p.id = a.profile_id
+        WITH follow AS (
+            SELECT f.parent_id AS main_id, f.criterion_id, max(c.level) AS level
+            FROM attempts f JOIN profiles p ON p.id = f.profile_id
+            JOIN grades g ON g.id = (SELECT max(id) FROM grades WHERE attempt_id = f.id)
+            JOIN criterion_grades c ON c.grade_id = g.id AND c.criterion_id = f.criterion_id
+            WHERE p.name = ? AND f.parent_id IS NOT NULL
+            GROUP BY f.parent_id, f.criterion_id
+        )
+        SELECT a.topic, c.criterion_id, c.name, round(avg(max(c.level, coalesce(f.level, 0))), 2) AS level,
+               count(*) AS n
+        FROM attempts a JOIN profiles p ON p.id = a.profile_id
+        JOIN grades g ON g.id = (SELECT max(id) FROM grades WHERE attempt_id = a.id)
+        JOIN criterion_grades c ON c.grade_id = g.id
+        LEFT JOIN follow f ON f.main_id = a.id AND f.criterion_id = c.criterion_id
         WHERE p.name = ? AND a.parent_id IS NULL
         GROUP BY a.topic, c.criterion_id, c.name ORDER BY level, n DESC
     """
-    return list(store.db.query(sql, [profile]))
+    return list(store.db.query(sql, [profile, profile]))
 
 
 def recommendations(

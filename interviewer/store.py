@@ -237,6 +237,14 @@ class Store:
                 params.append(value)
         return where, params
 
+    def graders(self, profile: str = DEFAULT_PROFILE) -> list[str]:
+        """The graders that graded this profile's answers, for the History filter."""
+        sql = (
+            "SELECT DISTINCT g.grader FROM grades g JOIN attempts a ON a.id = g.attempt_id "
+            "JOIN profiles p ON p.id = a.profile_id WHERE p.name = ? AND a.parent_id IS NULL ORDER BY g.grader"
+        )
+        return [r["grader"] for r in self.db.query(sql, [profile])]
+
     def count_filtered(self, profile: str = DEFAULT_PROFILE, **filters: str | None) -> int:
         where, params = self._filters(profile, **filters)
         sql = f"SELECT count(*) AS n FROM ({self._ATTEMPTS_SQL} WHERE {' AND '.join(where)})"

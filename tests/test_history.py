@@ -168,3 +168,32 @@ def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
     data["attempts"][1]["created_at"] = "yesterday"
     with pytest.raises(export.HistoryImportError, match=r"attempts\.1\.created_at: .*'yesterday' is not an ISO 8601"):
         export.import_json(empty, json.dumps(data))
+
+
+def test_weakness_map_counts_the_best_level_a_follow_up_reached(store):
+    q = BANK.questions["canary-vs-blue-green"]
+    rubric = BANK.rubric_for(q)
+    main = submit(store, GRADER, q, rubric, "I'd use a canary: 5% of traffic first.", profile="ada")
+    levels = {c.id: c.level for c in main.grade.criteria}
+    probed = min(levels, key=levels.get)
+    other = next(c for c in levels if c != probed)
+    sub = rubric.model_copy(update={"criteria": [rubric.criterion(probed)]})
+    follow = submit(
+        store, GRADER, q, sub, q.model_answer, profile="ada", parent_id=main.attempt_id, criterion_id=probed
+    )  # fmt: skip
+    lifted = follow.grade.criteria[0].level
+    assert lifted > levels[probed]
+    # A follow-up that went worse never lowers what the answer showed.
+    submit(store, GRADER, q, sub, "No idea.", profile="ada", parent_id=main.attempt_id, criterion_id=probed)
+    submit(store, GRADER, q, rubric, "A canary.", profile="ada")  # a second answer, no follow-ups
+    second = {c.id: c.level for c in store.attempts("ada")[0].grade.criteria}
+    rows = {r["criterion_id"]: r for r in progress.criterion_levels(store, "ada")}
+    assert rows[probed]["level"] == round((lifted + second[probed]) / 2, 2) and rows[probed]["n"] == 2
+    assert rows[other]["level"] == round((levels[other] + second[other]) / 2, 2)  # only the probed one moves
+
+
+def test_graders_lists_those_that_graded_this_profiles_answers(store):
+    seed(store, "ada", [("canary-vs-blue-green", 60, at(0))])
+    seed(store, "bob", [("canary-vs-blue-green", 60, at(0))])
+    store.db.execute("UPDATE grades SET grader = 'semantic' WHERE id = 2")
+    assert store.graders("ada") == ["keyword"] and store.graders("bob") == ["semantic"]

@@ -6,23 +6,24 @@ import datetime as dt
 
 import streamlit as st
 
+from ..graders import available
 from ..models import LEVEL_LABELS, Attempt
 from . import state
 from .chat import render_delivery
 from .feedback import md_escape, render_criterion, render_grade
 from .mock import resume_buttons
 from .packs import pack_caption
-from .progress import practise
+from .progress import follow_goto, practise
 
 PAGE_SIZE = 200
 ANY = "any"
 
 
-def _filters(bank) -> dict[str, str | None]:
+def _filters(bank, graders: list[str]) -> dict[str, str | None]:
     with st.expander("Filters"):
         c1, c2, c3 = st.columns(3)
         topic = c1.selectbox("Topic", [ANY, *bank.topics()], key="history_topic")
-        grader = c2.selectbox("Grader", [ANY, "keyword", "llm"], key="history_grader")
+        grader = c2.selectbox("Grader", [ANY, *graders], key="history_grader")
         mode = c3.selectbox("Mode", [ANY, "practice", "mock", "walkthrough"], key="history_mode")
         ids = sorted(q.id for q in bank.questions.values() if topic in (ANY, q.topic))
         question = st.selectbox(
@@ -72,11 +73,12 @@ def _compare(attempt: Attempt, previous: Attempt) -> None:
 
 def render() -> None:
     st.title("History")
-    if st.session_state.pop("goto_practice", False):
-        st.switch_page("interviewer/ui/pages/practice.py")
+    follow_goto()
     settings, store, bank = state.settings(), state.store(), state.bank()
     resume_buttons("history_resume")
-    filters = _filters(bank)
+    # Registered graders, and any that graded this history but is no longer installed (a plugin).
+    graders = sorted(set(available()) | set(store.graders(settings.profile)))
+    filters = _filters(bank, graders)
     attempts = store.attempts(settings.profile, limit=PAGE_SIZE, **filters)
     if not attempts:
         if any(filters.values()):

@@ -14,6 +14,7 @@ from .feedback import md_escape
 from .packs import pack_label
 
 SESSION = "mock_session"
+NOT_ANSWERED = "not answered"
 READ_ALOUD = "mock_read_aloud"  # outlives the setup form's checkbox, whose state goes when it is not shown
 
 
@@ -63,16 +64,27 @@ def start(question_ids: list[str], *, coached: bool = True, read_aloud: bool | N
     st.session_state[READ_ALOUD] = state.settings().tts_autoplay_mock if read_aloud is None else read_aloud
 
 
+def resume_label(row: dict, bank) -> str:
+    """A button label that tells unfinished interviews apart: several can start in the same minute."""
+    when = row["started_at"][:16].replace("T", " ")
+    session = interview.Session.model_validate_json(row["state_json"])
+    answered = sum(run.answered for run in session.runs)
+    known = [bank.questions[r.question_id] for r in session.runs if r.question_id in bank.questions]
+    topics = list(dict.fromkeys(q.topic for q in known))
+    about = ", ".join(topics[:3]) + (f" +{len(topics) - 3}" if len(topics) > 3 else "")
+    first = f" · first: {known[0].title}" if known else ""
+    return f"Resume {when} · {answered} of {len(session.runs)} answered · {about}{first}"
+
+
 def resume_buttons(key_prefix: str) -> None:
     """Buttons that reopen this profile's unfinished mock interviews on the Mock interview page."""
     unfinished = state.store().open_sessions(state.settings().profile, mode="mock")
     if not unfinished:
         return
+    bank = state.bank()
     st.subheader("Unfinished mock interviews")
     for row in unfinished[:5]:
-        if st.button(
-            f"Resume the interview started {row['started_at'][:16].replace('T', ' ')}", key=f"{key_prefix}_{row['id']}"
-        ):
+        if st.button(resume_label(row, bank), key=f"{key_prefix}_{row['id']}"):
             st.session_state[SESSION] = row["id"]
             st.switch_page("interviewer/ui/pages/mock.py")
 
@@ -86,36 +98,52 @@ def _countdown(started_at: float, minutes: float) -> None:
         st.progress(1.0, text=f"⏱️ {int(-left // 60)}:{int(-left % 60):02d} over the suggested time (keep going)")
 
 
+def _score(q: interview.QuestionResult) -> str:
+    if not q.answered:
+        return NOT_ANSWERED
+    if q.score_after is None:
+        return "not graded"
+    if q.score_before != q.score_after:
+        return f"{q.score_before} → {q.score_after}"  # before and after follow-ups
+    return str(q.score_after)
+
+
+def _time(q: interview.QuestionResult) -> str:
+    if not q.time_taken_s:
+        return ""
+    return f"{q.time_taken_s / 60:.1f} min" + (", over time" if q.overran else "")
+
+
+def _criteria(title: str, rows: list[tuple[str, float]], none: str) -> str:
+    if not rows:
+        return f"**{title}**\n\n{none}"
+    return f"**{title}**\n" + "".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rows)
+
+
 def _report(session: interview.Session) -> None:
     bank = state.bank()
     rep = interview.report(session, bank)
     st.subheader("Interview report")
     if rep.average is not None:
         st.metric("Average score", f"{rep.average}/100")
-    st.dataframe(
-        [
-            {
-                "question": q.title,
-                "topic": q.topic,
-                "before follow-ups": q.score_before,
-                "final": q.score_after,
-                "minutes": round(q.time_taken_s / 60, 1) if q.time_taken_s else None,
-                "over time": q.overran,
-            }
-            for q in rep.questions
-        ],
+    # A static table wraps long titles; a dataframe in the centred layout cut off its last columns.
+    st.table(
+        [{"question": q.title, "topic": q.topic, "score": _score(q), "time": _time(q)} for q in rep.questions],
         hide_index=True,
-        width="stretch",
     )
+    nothing = "Nothing was scored in this interview." if rep.average is None else None
     c1, c2 = st.columns(2)
-    c1.markdown("**Strongest**\n" + ("".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.strongest) or "\n-"))
-    c2.markdown("**Weakest**\n" + ("".join(f"\n- {md_escape(n)} ({m:.1f}/4)" for n, m in rep.weakest) or "\n-"))
+    c1.markdown(_criteria("Strongest", rep.strongest, nothing or "No criterion reached 2/4 on average yet."))
+    c2.markdown(_criteria("Weakest", rep.weakest, nothing or "Every criterion reached 3/4 or more on average."))
     if rep.practice_next:
         st.markdown("**Practice next:** " + ", ".join(md_escape(bank.questions[q].title) for q in rep.practice_next))
     if not session.coached:
         st.subheader("Feedback per question")
         for run in session.runs:
             question, _ = find_question(bank, run.question_id)
+            if not run.answered:  # ended early: there is no feedback to open
+                st.markdown(f"{md_escape(question.title)}: *{NOT_ANSWERED}*")
+                continue
             with st.expander(question.title):
                 render_conversation(session, run, question, coached=True)
     if st.button("New interview", key="mock_new"):

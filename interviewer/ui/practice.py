@@ -16,15 +16,17 @@ from .chat import answer_step, render_conversation, render_result
 from .packs import pack_caption
 
 ALL = "All topics"
+LEVELS = ["easy", "medium", "hard"]
 
 
 def _pick_question(questions: list[Question]) -> Question | None:
     topics = sorted({q.topic for q in questions})
     c1, c2 = st.columns(2)
     topic = c1.selectbox("Topic", [ALL, *topics], key="practice_topic")
-    levels = c2.multiselect(
-        "Difficulty", ["easy", "medium", "hard"], default=["easy", "medium", "hard"], key="practice_difficulty"
-    )
+    # The default lives in session state, not in `default=`: other pages set this widget's value
+    # (Try again, Practise), and Streamlit warns when a widget has both.
+    st.session_state.setdefault("practice_difficulty", list(LEVELS))
+    levels = c2.multiselect("Difficulty", LEVELS, key="practice_difficulty")
     shown = [q for q in questions if (topic == ALL or q.topic == topic) and q.difficulty in levels]
     if not shown:
         st.info("No questions match these filters.")
@@ -43,7 +45,7 @@ def _recommend() -> None:
     recs = progress.recommendations(state.store(), state.bank(), state.settings().profile, limit=1)
     if recs:
         st.session_state["practice_topic"] = ALL
-        st.session_state["practice_difficulty"] = ["easy", "medium", "hard"]
+        st.session_state["practice_difficulty"] = list(LEVELS)
         st.session_state["practice_question"] = recs[0][0]
         st.session_state["practice_why"] = {recs[0][0]: recs[0][1]}
 

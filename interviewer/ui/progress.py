@@ -7,19 +7,37 @@ import json
 import streamlit as st
 
 from .. import progress
-from . import state
+from . import practice, state, walkthrough
 from .feedback import md_escape
+
+PAGES = {
+    "scenario": "interviewer/ui/pages/practice.py",
+    "checklist": "interviewer/ui/pages/walkthrough.py",  # end-to-end questions are asked only there
+}
+GOTO = "goto_page"  # set by a button callback; the page switches on its next run (callbacks cannot)
 
 
 def practise(question_id: str) -> None:
-    """Open a question on the Practice page (a button callback)."""
-    st.session_state["practice_topic"] = "All topics"
-    st.session_state["practice_difficulty"] = ["easy", "medium", "hard"]
-    st.session_state["practice_question"] = question_id
-    # A fresh attempt, not the last one (nor the recent one Practice would bring back after a refresh).
-    st.session_state.get("practice_sessions", {}).pop(question_id, None)
-    st.session_state.setdefault("practice_restored", {})[state.settings().profile, question_id] = None
-    st.session_state["goto_practice"] = True
+    """Open a question on the page that asks it (a button callback): Practice, or the walkthrough."""
+    question = state.bank().questions[question_id]
+    if question.kind == "checklist":
+        st.session_state["walkthrough_question"] = question_id
+        st.session_state.get(walkthrough.SESSION, {}).pop(question_id, None)
+    else:
+        st.session_state["practice_topic"] = practice.ALL
+        st.session_state["practice_difficulty"] = list(practice.LEVELS)
+        st.session_state["practice_question"] = question_id
+        # A fresh attempt, not the last one (nor the recent one Practice would bring back after a refresh).
+        st.session_state.get("practice_sessions", {}).pop(question_id, None)
+        st.session_state.setdefault("practice_restored", {})[state.settings().profile, question_id] = None
+    st.session_state[GOTO] = PAGES[question.kind]
+
+
+def follow_goto() -> None:
+    """Switch to the page a `practise` button chose, if one did."""
+    page = st.session_state.pop(GOTO, None)
+    if page:
+        st.switch_page(page)
 
 
 def _quiz_progress(store, profile: str) -> None:
@@ -52,20 +70,38 @@ def _quiz_progress(store, profile: str) -> None:
     )
 
 
-def render() -> None:
-    st.title("Progress")
-    if st.session_state.pop("goto_practice", False):
-        st.switch_page("interviewer/ui/pages/practice.py")
-    store, bank, profile = state.store(), state.bank(), state.settings().profile
-    _quiz_progress(store, profile)
+def _score_over_time(days: list[dict]) -> None:
+    st.subheader("Score over time")
+    if len(days) == 1:  # a line through one point draws nothing
+        (day,) = days
+        st.metric(f"Average score on {day['day']}", f"{day['score']:g}/100")
+        st.caption("One day of practice so far: the line starts with your second day.")
+        return
+    st.line_chart(
+        {"day": [d["day"] for d in days], "average score": [d["score"] for d in days]}, x="day", y="average score"
+    )
+
+
+def _weakest(store, bank, profile: str) -> None:
+    st.subheader("Weakest areas")
+    offered: set[str] = set()
+    for spot in progress.weak_spots(store, bank, profile, limit=3):
+        st.markdown(f"- **{md_escape(spot['name'])}** in {spot['topic']} (mean level {spot['level']:.1f}/4)")
+        # Two weak criteria often come from the same question: one button for it, under the first.
+        fresh = [qid for qid in spot["questions"] if qid not in offered][:2]
+        offered.update(fresh)
+        if spot["questions"] and not fresh:
+            st.caption("Practised by the question above.")
+        for qid in fresh:
+            st.button(f"Practise: {bank.questions[qid].title}", key=f"weak_{qid}", on_click=practise, args=(qid,))
+
+
+def _answers(store, bank, profile: str) -> None:
     days = progress.scores_by_day(store, profile)
     if not days:
         st.info("No graded attempts yet. Your progress appears here after your first answers.")
         return
-    st.subheader("Score over time")
-    st.line_chart(
-        {"day": [d["day"] for d in days], "average score": [d["score"] for d in days]}, x="day", y="average score"
-    )
+    _score_over_time(days)
     mastery = progress.topic_mastery(store, profile)
     st.subheader("Mastery per topic")
     st.caption("Mean of each question's latest score.")
@@ -76,6 +112,7 @@ def render() -> None:
         horizontal=True,
     )
     st.subheader("Weakness map")
+    st.caption("Per answer, the best level reached on each criterion, follow-ups included.")
     levels = progress.criterion_levels(store, profile)
     st.dataframe(
         [
@@ -85,16 +122,15 @@ def render() -> None:
         hide_index=True,
         width="stretch",
     )
-    st.subheader("Weakest areas")
-    for spot in progress.weak_spots(store, bank, profile, limit=3):
-        st.markdown(f"- **{md_escape(spot['name'])}** in {spot['topic']} (mean level {spot['level']:.1f}/4)")
-        for qid in spot["questions"][:2]:
-            st.button(
-                f"Practise: {bank.questions[qid].title}",
-                key=f"weak_{spot['criterion_id']}_{qid}",
-                on_click=practise,
-                args=(qid,),
-            )
+    _weakest(store, bank, profile)
     st.subheader("Practise next")
     for qid, why in progress.recommendations(store, bank, profile, limit=5):
         st.button(f"{bank.questions[qid].title} · {why}", key=f"next_{qid}", on_click=practise, args=(qid,))
+
+
+def render() -> None:
+    st.title("Progress")
+    follow_goto()
+    store, bank, profile = state.store(), state.bank(), state.settings().profile
+    _answers(store, bank, profile)
+    _quiz_progress(store, profile)  # the warm-up comes after the interview answers it warms up for
