@@ -39,7 +39,7 @@ def test_practice_submit_feedback_then_history(app, isolated_env):
     (metric,) = at.metric
     score = int(metric.value.split("/")[0])
     assert 0 < score < 100
-    assert any("Graded by **semantic**" in m.value for m in at.markdown)
+    assert any("Graded by **keyword**" in m.value for m in at.markdown)
     assert any("missed:" in m.value for m in at.markdown)
 
     (attempt,) = Store.open(isolated_env / "history.db").attempts()
