@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
-from .followups import COVERED_LEVEL, gaps, probe_for
+from .followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
 from .graders import Grader
 from .graders.base import FOLLOW_UP
 from .models import Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
@@ -48,6 +48,7 @@ class QuestionRun(BaseModel):
     initial_levels: dict[str, int] = {}
     levels: dict[str, int] = {}
     quotes: dict[str, str] = {}
+    gaps: dict[str, Gap] = {}  # empty in runs saved before it existed
     follow_ups: list[FollowUp] = []
     error: str | None = None
     done: bool = False
@@ -167,6 +168,8 @@ def _apply(run: QuestionRun, grade: Grade) -> None:
             verified = next((e.quote for e in c.evidence if e.verified and e.relevant), None)
             if verified:
                 run.quotes[c.id] = verified
+        gap = run.gaps.get(c.id)
+        run.gaps[c.id] = gap.merge(c) if gap else Gap.of(c)
 
 
 def _aims_at(text: str, criterion: Criterion) -> bool:
@@ -178,17 +181,16 @@ def _aims_at(text: str, criterion: Criterion) -> bool:
 
 
 def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade: Grade | None) -> None:
-    asked = {f.criterion for f in run.follow_ups}
+    skip = {f.criterion for f in run.follow_ups} | set(nothing_to_ask(run.gaps))
     if len(run.follow_ups) >= MAX_FOLLOW_UPS[question.kind]:
         run.done = True
         return
-    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked)
+    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=skip)
     if not open_:
         run.done = True
         return
     target = open_[0]
-    missed = next((c.missed for c in grade.criteria if c.id == target), []) if grade else []
-    text = probe_for(question, rubric, target, missed)
+    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target))
     # The LLM grader phrases its own probe; use it for the first follow-up only when it is about the
     # gap we chose, so the follow-up is graded against the criterion it actually asks about.
     llm_probe = grade.follow_up if grade and grade.grader != "keyword" and not run.follow_ups else None
