@@ -16,7 +16,7 @@ from .bank import Bank, BankError
 from .followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
 from .graders import Grader
 from .graders.base import FOLLOW_UP
-from .models import Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
+from .models import Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
 from .text import content_words, matches_all, normalise
 
@@ -92,6 +92,30 @@ def coverage(run: QuestionRun, rubric: Rubric) -> list[tuple[str, str, str, str 
         level = run.levels.get(c.id, 0)
         status = "covered" if level >= covered else "partial" if level > 0 else "missed"
         rows.append((c.id, c.name, status, run.quotes.get(c.id)))
+    return rows
+
+
+def shortfalls(run: QuestionRun, rubric: Rubric) -> list[CriterionGrade]:
+    """The criteria a run left below the bar, each with its best quote and what the answers still lack."""
+    rows = []
+    for c in rubric.criteria:
+        level = run.levels.get(c.id, 0)
+        if level >= COVERED_LEVEL[run.kind]:
+            continue
+        gap = run.gaps.get(c.id, Gap())
+        quote = run.quotes.get(c.id)
+        rows.append(
+            CriterionGrade(
+                id=c.id,
+                name=c.name,
+                level=level,
+                weight=c.weight,
+                evidence=[Evidence(quote=quote, verified=True)] if quote else [],
+                missed=gap.missed,
+                missed_optional=gap.optional,
+                red_flags=gap.flags,
+            )
+        )
     return rows
 
 
