@@ -4,10 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .models import Question, Rubric
+from pydantic import BaseModel
+
+from .models import CriterionGrade, Question, Rubric
 
 # A checklist area counts as covered from "good" up; a scenario criterion can always improve until "excellent".
 COVERED_LEVEL = {"checklist": 3, "scenario": 4}
+IRREGULAR = {"does": "do", "goes": "go", "has": "have", "is": "be"}
+
+
+class Gap(BaseModel):
+    """What the answers so far still lack on one criterion: key points not made, wrong claims still standing."""
+
+    missed: list[str] = []
+    optional: list[str] = []
+    flags: list[str] = []
+
+    @classmethod
+    def of(cls, grade: CriterionGrade) -> Gap:
+        return cls(missed=grade.missed, optional=grade.missed_optional, flags=grade.red_flags)
+
+    def merge(self, grade: CriterionGrade) -> Gap:
+        """A point counts as made once any answer made it, and a claim as withdrawn once an answer drops it."""
+        return Gap(
+            missed=[m for m in self.missed if m in grade.missed],
+            optional=[m for m in self.optional if m in grade.missed_optional],
+            flags=[f for f in self.flags if f in grade.red_flags],
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.missed or self.optional or self.flags)
 
 
 def gaps(rubric: Rubric, levels: Mapping[str, int], target: int, skip: Iterable[str] = ()) -> list[str]:
@@ -19,11 +46,49 @@ def gaps(rubric: Rubric, levels: Mapping[str, int], target: int, skip: Iterable[
     return [c.id for c in open_]
 
 
-def probe_for(question: Question, rubric: Rubric, criterion_id: str, missed: Iterable[str] = ()) -> str:
-    """The question's own probe for a criterion; else a question about its first missed key point."""
+def nothing_to_ask(found: Mapping[str, Gap]) -> list[str]:
+    """Criteria below the bar with no point missing and no claim to revisit (a capped level, say): a probe
+    there could only ask about something already said."""
+    return [cid for cid, gap in found.items() if gap.empty]
+
+
+def area(name: str) -> str:
+    """A criterion name inside a sentence: "Keeping ML tests reliable" -> "keeping ML tests reliable"; an
+    acronym ("CI/CD", "PSI", "A/B") stays as written."""
+    if len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _you(flag: str) -> str | None:
+    """A red flag as authored ("Claims retraining will absorb it", "Applies the KS test to ...") said back
+    to the candidate, or None when it does not start with such a verb."""
+    verb, _, rest = flag.rstrip(".").partition(" ")
+    word = verb.lower()
+    if not rest or not verb[:1].isupper() or not word.isalpha() or not word.endswith("s") or word.endswith("ss"):
+        return None
+    if word in IRREGULAR:
+        base = IRREGULAR[word]
+    elif word.endswith("ies"):
+        base = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "shes", "ches")):
+        base = word[:-2]
+    else:
+        base = word[:-1]
+    return f"You seemed to {base} {rest}."
+
+
+def probe_for(question: Question, rubric: Rubric, criterion_id: str, level: int = 0, gap: Gap | None = None) -> str:
+    """The question's own probe for a criterion; else a question about the area that does not give the
+    missing point away (an interviewer asks, the model answer tells)."""
     for probe in question.follow_ups:
         if probe.criterion == criterion_id:
             return probe.question
-    criterion = rubric.criterion(criterion_id)
-    point = next(iter(missed), None) or criterion.must_have[0].text
-    return f"Let's go deeper on {criterion.name.lower()}: {point.rstrip('.')}. How would you handle that?"
+    name = area(rubric.criterion(criterion_id).name)
+    if gap and gap.flags and not gap.missed:
+        # Below the bar only because of a wrong claim: ask them to stand behind it, not for more points.
+        claim = _you(gap.flags[0]) or f"I'd like to come back to something you said about {name}."
+        return f"{claim} Are you sure about that? Walk me through your reasoning."
+    if level == 0 and not (gap and gap.flags):
+        return f"You haven't said much about {name} yet. Can you walk me through it?"
+    return f"Let's go deeper on {name}. What would you add to what you said?"

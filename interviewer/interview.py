@@ -14,10 +14,10 @@ from pydantic import BaseModel
 
 from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
-from .followups import COVERED_LEVEL, gaps, probe_for
+from .followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
 from .graders import Grader
 from .graders.base import FOLLOW_UP
-from .models import Attempt, Criterion, CriterionGrade, Grade, Question, Rubric, compute_score
+from .models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
 from .store import DEFAULT_PROFILE, Store
 from .text import content_words, matches_all, normalise
 
@@ -53,6 +53,7 @@ class QuestionRun(BaseModel):
     initial_levels: dict[str, int] = {}
     levels: dict[str, int] = {}
     quotes: dict[str, str] = {}
+    gaps: dict[str, Gap] = {}  # empty in runs saved before it existed
     follow_ups: list[FollowUp] = []
     error: str | None = None
     done: bool = False
@@ -96,6 +97,30 @@ def coverage(run: QuestionRun, rubric: Rubric) -> list[tuple[str, str, str, str 
         level = run.levels.get(c.id, 0)
         status = "covered" if level >= covered else "partial" if level > 0 else "missed"
         rows.append((c.id, c.name, status, run.quotes.get(c.id)))
+    return rows
+
+
+def shortfalls(run: QuestionRun, rubric: Rubric) -> list[CriterionGrade]:
+    """The criteria a run left below the bar, each with its best quote and what the answers still lack."""
+    rows = []
+    for c in rubric.criteria:
+        level = run.levels.get(c.id, 0)
+        if level >= COVERED_LEVEL[run.kind]:
+            continue
+        gap = run.gaps.get(c.id, Gap())
+        quote = run.quotes.get(c.id)
+        rows.append(
+            CriterionGrade(
+                id=c.id,
+                name=c.name,
+                level=level,
+                weight=c.weight,
+                evidence=[Evidence(quote=quote, verified=True)] if quote else [],
+                missed=gap.missed,
+                missed_optional=gap.optional,
+                red_flags=gap.flags,
+            )
+        )
     return rows
 
 
@@ -188,6 +213,8 @@ def _apply(run: QuestionRun, grade: Grade) -> None:
             verified = next((e.quote for e in c.evidence if e.verified and e.relevant), None)
             if verified:
                 run.quotes[c.id] = verified
+        gap = run.gaps.get(c.id)
+        run.gaps[c.id] = gap.merge(c) if gap else Gap.of(c)
 
 
 def _aims_at(text: str, criterion: Criterion) -> bool:
@@ -199,17 +226,16 @@ def _aims_at(text: str, criterion: Criterion) -> bool:
 
 
 def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade: Grade | None) -> None:
-    asked = {f.criterion for f in run.follow_ups}
+    skip = {f.criterion for f in run.follow_ups} | set(nothing_to_ask(run.gaps))
     if len(run.follow_ups) >= MAX_FOLLOW_UPS[question.kind]:
         run.done = True
         return
-    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked)
+    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=skip)
     if not open_:
         run.done = True
         return
     target = open_[0]
-    missed = next((c.missed for c in grade.criteria if c.id == target), []) if grade else []
-    text = probe_for(question, rubric, target, missed)
+    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target))
     # The LLM grader phrases its own probe; use it for the first follow-up only when it is about the
     # gap we chose, so the follow-up is graded against the criterion it actually asks about.
     llm_probe = grade.follow_up if grade and grade.grader != "keyword" and not run.follow_ups else None

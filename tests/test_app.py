@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -337,6 +338,39 @@ def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
         at.button(key="skip_followup").click().run()
     assert 1 <= asked <= 7
     assert "Checklist report" in [s.value for s in at.subheader]
+
+
+def test_walkthrough_report_says_what_each_area_missed(app):
+    at = app.switch_page(WALK).run()
+    at.text_area[0].input(
+        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall. "
+        "Serving was online, a FastAPI service behind a REST endpoint."
+    )
+    at.button(key="submit").click().run()
+    assert ":red[missed:]" not in chat_text(at)  # not while the follow-ups ask about those very points
+    while has_button(at, "skip_followup"):
+        at.button(key="skip_followup").click().run()
+    text = chat_text(at)
+    short = [m.value.split("**")[1] for m in at.markdown if m.value.startswith((":orange[◐", ":red[○"))]
+    assert short
+    for name in short:  # each area not covered has its own card in the report
+        assert f"**{name}** · weight" in text
+    assert f"- :red[missed:] {md_escape('Has a runbook or playbook for known failure modes')}" in text
+    assert (
+        f"- :red[missed:] {md_escape('Monitoring tools (Prometheus, Grafana, Datadog, Evidently, CloudWatch ...)')}"
+        in (text)
+    )  # from "Concrete tooling", an area the answer covered in part
+
+
+def test_walkthrough_time_counts_from_when_the_scenario_was_shown(app, isolated_env):
+    at = app.switch_page(WALK).run()
+    qid = at.selectbox(key="walkthrough_question").value
+    at.session_state["walkthrough_shown_at"] = {qid: time.time() - 150}  # shown two and a half minutes ago
+    at.text_area[0].input("We trained a gradient boosted model with a time-based split and measured PR AUC.")
+    at.button(key="submit").click().run()
+    assert not at.exception
+    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    assert 150 <= attempt.time_taken_s < 180
 
 
 PROGRESS = "interviewer/ui/pages/progress.py"

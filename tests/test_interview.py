@@ -10,6 +10,7 @@ import pytest
 from interviewer import interview
 from interviewer.bank import load_bank
 from interviewer.graders import get_grader
+from interviewer.models import Probe
 from interviewer.store import Store, connect
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
@@ -222,11 +223,12 @@ def test_the_llm_follow_up_is_used_only_when_it_probes_the_chosen_gap(store, pro
 
 
 @pytest.mark.parametrize("grader", ["keyword", "semantic"])
-def test_a_follow_up_may_say_the_point_its_default_probe_names(store, grader):
-    """Without a probe of its own, the follow-up quotes the missed key point; an answer that says that point is
-    the candidate's answer, not a repeat of the question."""
+def test_a_follow_up_may_say_the_point_its_probe_names(store, grader):
+    """The default probe no longer names the missed point, but an authored one may; an answer that says that point
+    is the candidate's answer, not a repeat of the question."""
     bank = load_bank(Path(__file__).parent / "data" / "bank")
-    bank.questions[QID] = bank.questions[QID].model_copy(update={"follow_ups": []})
+    probe = Probe(criterion="mechanics", question="What happens when blue-green switches all traffic at once?")
+    bank.questions[QID] = bank.questions[QID].model_copy(update={"follow_ups": [probe]})
     session = interview.start(store, bank, "practice", [QID])
     interview.begin_question(session, now=1000.0)
     first = (
@@ -236,8 +238,8 @@ def test_a_follow_up_may_say_the_point_its_default_probe_names(store, grader):
     interview.answer(store, get_grader(grader), bank, session, first, now=1060.0)
     run = session.current
     assert run.pending_follow_up.criterion == "mechanics" and run.levels["mechanics"] == 0
-    assert "switches all traffic at once" in run.pending_follow_up.question  # the default probe names the point
-    said = "Blue-green keeps two environments and switches all traffic at once."
+    assert run.pending_follow_up.question == probe.question
+    said = "Blue-green switches all traffic at once to the new environment."
     interview.answer(store, get_grader(grader), bank, session, said, now=1100.0)
     assert run.follow_ups[0].level >= 2
 

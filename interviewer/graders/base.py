@@ -14,8 +14,8 @@ FOLLOW_UP = "\n\nFollow-up: "  # how a follow-up's probe is appended to the ques
 
 
 def asked_text(question: Question) -> str:
-    """The question as it was asked, without the probe a follow-up answer replies to (default probes quote
-    the missed key point, which the answer should be free to say)."""
+    """The question as it was asked, without the probe a follow-up answer replies to (a probe may use the
+    words of the point it is after, which the answer should be free to say)."""
     return question.prompt.split(FOLLOW_UP, 1)[0]
 
 

@@ -11,7 +11,7 @@ earns nothing.
 
 from __future__ import annotations
 
-from ..followups import COVERED_LEVEL, gaps, probe_for
+from ..followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import Sentence, matches_group, normalise, sentences
 from . import evidence
@@ -128,11 +128,11 @@ def summarise(grades: list[CriterionGrade]) -> str:
 def pick_follow_up(question: Question, rubric: Rubric, grades: list[CriterionGrade]) -> str | None:
     """The probe for the criterion with the most weighted room to improve."""
     levels = {g.id: g.level for g in grades}
-    open_ = gaps(rubric, levels, COVERED_LEVEL[question.kind])
+    found = {g.id: Gap.of(g) for g in grades}
+    open_ = gaps(rubric, levels, COVERED_LEVEL[question.kind], skip=nothing_to_ask(found))
     if not open_:
         return None
-    missed = next(g.missed for g in grades if g.id == open_[0])
-    return probe_for(question, rubric, open_[0], missed)
+    return probe_for(question, rubric, open_[0], levels[open_[0]], found[open_[0]])
 
 
 @register

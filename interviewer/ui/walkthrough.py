@@ -9,7 +9,7 @@ import streamlit as st
 from .. import interview
 from . import state
 from .chat import answer_step, render_conversation, render_result
-from .feedback import md_escape
+from .feedback import md_escape, render_criterion
 from .packs import pack_caption
 
 SESSION = "walkthrough_session"
@@ -43,6 +43,8 @@ def render() -> None:
             id=0, mode="walkthrough", runs=[interview.QuestionRun(question_id=qid, kind="checklist")]
         )
     run = session.runs[0]
+    # The clock starts when the scenario is shown, not when the session is created on the first answer.
+    shown_at = st.session_state.setdefault("walkthrough_shown_at", {}).setdefault(qid, time.time())
     talk, panel = st.columns([3, 2])
     with panel:
         checklist_panel(run, rubric)
@@ -55,16 +57,20 @@ def render() -> None:
             st.markdown(
                 "Still to cover: " + ", ".join(md_escape(m) for m in missed) if missed else "Every area covered."
             )
+            # What each area still lacks, only now: during the walkthrough it would give the follow-ups away.
+            for c in interview.shortfalls(run, rubric):
+                render_criterion(c)
             with st.expander("Model answer"):
                 st.markdown(question.model_answer)
             if st.button("Start over", key="walkthrough_again"):
                 sessions.pop(qid, None)
+                st.session_state["walkthrough_shown_at"][qid] = time.time()
                 st.rerun()
             return
 
         def open_session() -> interview.Session:
             real = interview.start(store, bank, "walkthrough", [qid], profile=state.settings().profile)
-            interview.begin_question(real, time.time())
+            interview.begin_question(real, shown_at)
             sessions[qid] = real.id
             return real
 
