@@ -42,7 +42,8 @@ def test_a_criterion_below_the_bar_only_for_a_red_flag_is_probed_on_the_claim(ba
     mechanics = rubric.model_copy(update={"criteria": [rubric.criterion("mechanics")]})
     answer = (
         "Blue-green runs two full environments and switches all traffic at once. "
-        "A canary sends 5% of traffic to the new model first, then ramps up in steps."
+        "A canary sends 5% of traffic to the new model first, then ramps up in steps. "
+        "In the end a canary also moves all traffic at once, so the two are the same."
     )
     grade = GRADER.grade(question, mechanics, answer)
     (c,) = grade.criteria
