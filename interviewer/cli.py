@@ -102,8 +102,8 @@ def _print_grade(grade: Grade) -> None:
             print(f'  + "{e.quote}"' + ("" if e.verified else "  (not found in the answer)"))
         for m in c.missed:
             print(f"  - missed: {m}")
-        for f in c.red_flags:
-            print(f"  ! red flag: {f}")
+        for f, said in c.flags_said():
+            print(f"  ! red flag: {f}" + (f' (you said: "{said}")' if said else ""))
         for n in c.notes:
             print(f"  * {n}")
     if grade.summary:

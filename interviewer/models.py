@@ -139,7 +139,13 @@ class CriterionGrade(Strict):
     missed: list[str] = []
     missed_optional: list[str] = []
     red_flags: list[str] = []
+    red_flag_quotes: list[str] = []  # the answer's sentence that said each flag, in order (offline graders)
     notes: list[str] = []
+
+    def flags_said(self) -> list[tuple[str, str | None]]:
+        """Each red flag with the sentence that said it, when the grader recorded one."""
+        quotes = self.red_flag_quotes if len(self.red_flag_quotes) == len(self.red_flags) else []
+        return [(flag, quotes[i] if quotes else None) for i, flag in enumerate(self.red_flags)]
 
 
 class Provenance(Strict):

@@ -52,6 +52,18 @@ def test_practice_submit_feedback_then_history(app, isolated_env):
     assert at.metric[0].value == f"{score}/100"
 
 
+def test_feedback_shows_the_sentence_behind_a_red_flag(app):
+    at = choose(app)
+    said = "A canary sends all traffic at once to the new model."
+    at.text_area(key=f"answer_{QID}").input(f"Blue-green keeps two environments. {said}")
+    at.button(key="submit").click().run()
+    assert not at.exception
+    flags = [m.value for m in at.markdown if "red flag:" in m.value]
+    assert flags == [
+        f"- :red[red flag:] Claims canary sends all traffic to the new model at once (you said: *{md_escape(said)}*)"
+    ]
+
+
 def test_history_survives_a_restart(app, isolated_env):
     at = choose(app)
     at.text_area(key=f"answer_{QID}").input("Blue-green with two environments and an instant switch back.")

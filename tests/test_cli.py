@@ -63,6 +63,13 @@ def test_grade_json_contract(capsys):
         assert all(set(e) >= {"quote", "verified"} for e in c["evidence"])
 
 
+def test_grade_shows_the_sentence_behind_a_red_flag(capsys):
+    said = "A canary sends all traffic at once to the new model."
+    code, out, _ = run(capsys, "grade", QID, "--answer", f"Blue-green has two environments. {said}")
+    assert code == 0
+    assert f'! red flag: Claims canary sends all traffic to the new model at once (you said: "{said}")' in out
+
+
 def test_grade_save_then_history(capsys, tmp_path):
     answer = tmp_path / "answer.txt"
     answer.write_text("Blue-green: two environments, and the load balancer switches all traffic at once.")

@@ -90,6 +90,12 @@ def test_red_flag_lowers_level():
     after = next(c for c in grade(flagged).criteria if c.id == "mechanics")
     assert after.level == before.level - 1
     assert after.red_flags == ["Claims canary sends all traffic to the new model at once"]
+    assert after.flags_said() == [
+        (
+            "Claims canary sends all traffic to the new model at once",
+            "A canary sends all traffic at once to the new model.",
+        )
+    ]
 
 
 def test_red_flag_needs_the_claim_in_one_sentence():

@@ -92,7 +92,7 @@ def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
     # traffic at once": a right answer has the words of a wrong claim in its neighbouring sentences.
     flags = [(p, index.find(p, adjacent=False)) for p in criterion.red_flags]
     level = level_for(sum(q is not None for _, q in must), len(must), sum(q is not None for _, q in nice), len(nice))
-    flagged = [p.text for p, q in flags if q is not None]
+    flagged = [(p.text, q) for p, q in flags if q is not None]
     level = max(0, level - len(flagged))
     quotes: list[str] = []
     for _, q in must + nice:
@@ -106,7 +106,8 @@ def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
         evidence=[Evidence(quote=q, verified=True) for q in quotes[:MAX_QUOTES]],
         missed=[p.text for p, q in must if q is None],
         missed_optional=[p.text for p, q in nice if q is None],
-        red_flags=flagged,
+        red_flags=[text for text, _ in flagged],
+        red_flag_quotes=[quote for _, quote in flagged],
     )
 
 

@@ -44,7 +44,7 @@ def render_criterion(c) -> None:
             term_popovers(quiz.terms_in(state.bank(), " ".join(c.missed)))
         for m in c.missed_optional:
             st.markdown(f"- :gray[could add:] {md_escape(m)}")
-        for f in c.red_flags:
-            st.markdown(f"- :red[red flag:] {md_escape(f)}")
+        for f, said in c.flags_said():
+            st.markdown(f"- :red[red flag:] {md_escape(f)}" + (f" (you said: *{md_escape(said)}*)" if said else ""))
         for n in c.notes:
             st.caption(md_escape(n))
