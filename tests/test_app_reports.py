@@ -182,3 +182,13 @@ def test_unfinished_interviews_are_told_apart_by_progress_and_topics():
     newest, oldest = labels
     assert " · 0 of 3 answered · security · first: " in newest
     assert " · 1 of 2 answered · drift · first: " in oldest
+
+
+def test_a_coached_interview_report_keeps_each_answers_feedback_to_review():
+    at = start_mock(app(), 2, ["release-strategies", "drift"])  # coached: feedback after each answer
+    at.text_area[0].input(PARTIAL)
+    at.button(key="submit").click().run()
+    at.button(key="mock_end").click().run()
+    assert not at.exception
+    assert "Feedback per question" in [s.value for s in at.subheader]
+    assert len(at.expander) == 1  # the answered question, with its feedback

@@ -137,15 +137,15 @@ def _report(session: interview.Session) -> None:
     c2.markdown(_criteria("Weakest", rep.weakest, nothing or "Every criterion reached 3/4 or more on average."))
     if rep.practice_next:
         st.markdown("**Practice next:** " + ", ".join(md_escape(bank.questions[q].title) for q in rep.practice_next))
-    if not session.coached:
-        st.subheader("Feedback per question")
-        for run in session.runs:
-            question, _ = find_question(bank, run.question_id)
-            if not run.answered:  # ended early: there is no feedback to open
-                st.markdown(f"{md_escape(question.title)}: *{NOT_ANSWERED}*")
-                continue
-            with st.expander(question.title):
-                render_conversation(session, run, question, coached=True)
+    # In both modes: coached feedback scrolled away question by question; the report is where to review it.
+    st.subheader("Feedback per question")
+    for run in session.runs:
+        question, _ = find_question(bank, run.question_id)
+        if not run.answered:  # ended early: there is no feedback to open
+            st.markdown(f"{md_escape(question.title)}: *{NOT_ANSWERED}*")
+            continue
+        with st.expander(question.title):
+            render_conversation(session, run, question, coached=True)
     if st.button("New interview", key="mock_new"):
         st.session_state.pop(SESSION, None)
         st.rerun()
