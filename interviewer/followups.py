@@ -46,10 +46,11 @@ def gaps(rubric: Rubric, levels: Mapping[str, int], target: int, skip: Iterable[
     return [c.id for c in open_]
 
 
-def nothing_to_ask(found: Mapping[str, Gap]) -> list[str]:
-    """Criteria below the bar with no point missing and no claim to revisit (a capped level, say): a probe
-    there could only ask about something already said."""
-    return [cid for cid, gap in found.items() if gap.empty]
+def asking_order(open_: list[str], found: Mapping[str, Gap]) -> list[str]:
+    """Criteria with a point missing or a claim to revisit first. One with neither (a level capped for want of
+    a quote, or an LLM grade that listed nothing) comes last, with a general probe: asking about a point
+    already made would sound like the interviewer was not listening."""
+    return sorted(open_, key=lambda cid: cid in found and found[cid].empty)
 
 
 def area(name: str) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .answers import AnswerError, Submission, find_question, submit
 from .bank import Bank, BankError
-from .followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
+from .followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
 from .graders import Grader
 from .graders.base import FOLLOW_UP
 from .models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
@@ -226,11 +226,11 @@ def _aims_at(text: str, criterion: Criterion) -> bool:
 
 
 def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade: Grade | None) -> None:
-    skip = {f.criterion for f in run.follow_ups} | set(nothing_to_ask(run.gaps))
+    asked = {f.criterion for f in run.follow_ups}
     if len(run.follow_ups) >= MAX_FOLLOW_UPS[question.kind]:
         run.done = True
         return
-    open_ = gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=skip)
+    open_ = asking_order(gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked), run.gaps)
     if not open_:
         run.done = True
         return

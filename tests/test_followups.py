@@ -54,7 +54,7 @@ def test_a_criterion_below_the_bar_only_for_a_red_flag_is_probed_on_the_claim(ba
     assert recites(probe, [p.text for p in rubric.criterion("mechanics").key_points]) == []
 
 
-def test_nothing_missing_and_no_flag_means_another_criterion_or_none(bank):
+def test_a_criterion_with_nothing_to_ask_comes_last_with_a_general_probe(bank):
     question = bank.questions[QID]
     rubric = bank.rubric_for(question)
     capped = CriterionGrade(id="mechanics", name="How each strategy works", level=1, weight=3)  # nothing to ask
@@ -68,7 +68,9 @@ def test_nothing_missing_and_no_flag_means_another_criterion_or_none(bank):
     ]
     probe = pick_follow_up(question, rubric, [capped, weaker, *full])
     assert probe == "Let's go deeper on what to watch and when to roll back. What would you add to what you said?"
-    assert pick_follow_up(question, rubric, [capped, weaker.model_copy(update={"level": 4}), *full]) is None
+    # Left alone, it still gets a probe, one that does not name a point (it has none to name).
+    alone = pick_follow_up(question, rubric, [capped, weaker.model_copy(update={"level": 4}), *full])
+    assert alone == "Let's go deeper on how each strategy works. What would you add to what you said?"
 
 
 def test_default_probes_ask_about_the_gap_without_reciting_it(bank):
@@ -163,3 +165,12 @@ def test_a_red_flag_is_put_to_the_candidate_as_their_claim(bank, flag, said):
     )
     probe = probe_for(question, rubric, "serving", 3, Gap(flags=[flag]))
     assert probe.startswith(said) and probe.endswith("Are you sure about that? Walk me through your reasoning.")
+
+
+def test_asking_order_puts_criteria_with_something_to_ask_first():
+    from interviewer.followups import Gap, asking_order
+
+    # "c" has no record (a run saved before gaps were kept): treated as having something to ask.
+    found = {"a": Gap(), "b": Gap(missed=["x"])}
+    assert asking_order(["a", "b", "c"], found) == ["b", "c", "a"]
+    assert asking_order(["a", "b", "c"], {}) == ["a", "b", "c"]

@@ -11,7 +11,7 @@ earns nothing.
 
 from __future__ import annotations
 
-from ..followups import COVERED_LEVEL, Gap, gaps, nothing_to_ask, probe_for
+from ..followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import Sentence, matches_group, normalise, sentences
 from . import evidence
@@ -130,7 +130,7 @@ def pick_follow_up(question: Question, rubric: Rubric, grades: list[CriterionGra
     """The probe for the criterion with the most weighted room to improve."""
     levels = {g.id: g.level for g in grades}
     found = {g.id: Gap.of(g) for g in grades}
-    open_ = gaps(rubric, levels, COVERED_LEVEL[question.kind], skip=nothing_to_ask(found))
+    open_ = asking_order(gaps(rubric, levels, COVERED_LEVEL[question.kind]), found)
     if not open_:
         return None
     return probe_for(question, rubric, open_[0], levels[open_[0]], found[open_[0]])
