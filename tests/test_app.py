@@ -176,6 +176,11 @@ def test_llm_failure_shows_fallback_in_feedback(app, monkeypatch):
 PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."
 MOCK = "interviewer/ui/pages/mock.py"
 WALK = "interviewer/ui/pages/walkthrough.py"
+# Covers training and serving only, so the other checklist areas are left to follow up on.
+WALK_ANSWER = (
+    "We trained a gradient boosted model with a time-based split and measured PR AUC and recall. "
+    "Serving was online, a FastAPI service behind a REST endpoint."
+)
 
 
 def has_button(at: AppTest, key: str) -> bool:
@@ -336,10 +341,7 @@ def test_unfinished_mock_interview_resumes_from_history(app):
 
 def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
     at = app.switch_page(WALK).run()
-    at.text_area[0].input(
-        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall. "
-        "Serving was online, a FastAPI service behind a REST endpoint."
-    )
+    at.text_area[0].input(WALK_ANSWER)
     at.button(key="submit").click().run()
     assert not at.exception
     text = chat_text(at)
@@ -354,10 +356,7 @@ def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
 
 def test_walkthrough_report_says_what_each_area_missed(app):
     at = app.switch_page(WALK).run()
-    at.text_area[0].input(
-        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall. "
-        "Serving was online, a FastAPI service behind a REST endpoint."
-    )
+    at.text_area[0].input(WALK_ANSWER)
     at.button(key="submit").click().run()
     assert ":red[missed:]" not in chat_text(at)  # not while the follow-ups ask about those very points
     while has_button(at, "skip_followup"):

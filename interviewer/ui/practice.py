@@ -70,6 +70,14 @@ def _last_answer(store: Store, question_id: str, profile: str) -> tuple[intervie
     return (found[0], found[1].created_at) if found else None
 
 
+def start_fresh(question_id: str, profile: str) -> None:
+    """The next answer to this question is a new attempt, timed from now: not this browser session's last
+    one, nor the recent one a refresh would bring back. Try again here, and from History and Progress."""
+    st.session_state.get("practice_sessions", {}).pop(question_id, None)
+    st.session_state.setdefault("practice_restored", {})[profile, question_id] = None
+    st.session_state.setdefault("practice_shown_at", {})[question_id] = time.time()
+
+
 def render() -> None:
     st.title("Practice")
     bank = state.bank()
@@ -111,22 +119,17 @@ def render() -> None:
     run = session.runs[0]
     finished = run.done or (run.answered and not run.pending_follow_up)  # or grading failed
 
-    def start_again() -> None:
-        sessions.pop(question.id, None)
-        restored[profile, question.id] = None
-        st.session_state["practice_shown_at"][question.id] = time.time()
-
     answered_at = restored.get((profile, question.id)) if session.id else None
     if answered_at:
         st.info(f"Your last answer to this question ({_when(answered_at)})")
         if not finished:  # a finished one has "Try again" under its result
-            st.button("Start a new answer", key="practice_new", on_click=start_again)
+            st.button("Start a new answer", key="practice_new", on_click=start_fresh, args=(question.id, profile))
     render_conversation(session, run, question, coached=True)
     if finished:
         render_result(run, rubric)
         with st.expander("Model answer"):
             st.markdown(question.model_answer)
-        st.button("Try again", key="practice_again", on_click=start_again)
+        st.button("Try again", key="practice_again", on_click=start_fresh, args=(question.id, profile))
         return
 
     def open_session() -> interview.Session:

@@ -22,14 +22,12 @@ def practise(question_id: str) -> None:
     question = state.bank().questions[question_id]
     if question.kind == "checklist":
         st.session_state["walkthrough_question"] = question_id
-        st.session_state.get(walkthrough.SESSION, {}).pop(question_id, None)
+        walkthrough.start_fresh(question_id)
     else:
         st.session_state["practice_topic"] = practice.ALL
         st.session_state["practice_difficulty"] = list(practice.LEVELS)
         st.session_state["practice_question"] = question_id
-        # A fresh attempt, not the last one (nor the recent one Practice would bring back after a refresh).
-        st.session_state.get("practice_sessions", {}).pop(question_id, None)
-        st.session_state.setdefault("practice_restored", {})[state.settings().profile, question_id] = None
+        practice.start_fresh(question_id, state.settings().profile)
     st.session_state[GOTO] = PAGES[question.kind]
 
 

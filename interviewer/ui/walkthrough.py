@@ -24,6 +24,12 @@ def checklist_panel(run: interview.QuestionRun, rubric) -> None:
             st.caption(f"“{md_escape(quote[:160])}”")
 
 
+def start_fresh(question_id: str) -> None:
+    """The next answer to this scenario is a new walkthrough, timed from now (Start over, and from History)."""
+    st.session_state.get(SESSION, {}).pop(question_id, None)
+    st.session_state.setdefault("walkthrough_shown_at", {})[question_id] = time.time()
+
+
 def render() -> None:
     st.title("End-to-end walkthrough")
     bank, store = state.bank(), state.store()
@@ -62,10 +68,7 @@ def render() -> None:
                 render_criterion(c)
             with st.expander("Model answer"):
                 st.markdown(question.model_answer)
-            if st.button("Start over", key="walkthrough_again"):
-                sessions.pop(qid, None)
-                st.session_state["walkthrough_shown_at"][qid] = time.time()
-                st.rerun()
+            st.button("Start over", key="walkthrough_again", on_click=start_fresh, args=(qid,))
             return
 
         def open_session() -> interview.Session:
