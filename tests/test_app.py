@@ -8,7 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from interviewer.store import Store
+from interviewer.history.store import Store
 from interviewer.ui.feedback import md_escape
 
 from .conftest import ROOT
@@ -389,7 +389,7 @@ PROGRESS = "interviewer/ui/pages/progress.py"
 
 @pytest.fixture
 def seeded(isolated_env):
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     from .seed import seed_history
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from interviewer import packs
-from interviewer.store import Store
+from interviewer.content import packs
+from interviewer.history.store import Store
 
 from .conftest import ROOT
 from .test_packs import HEADER, OWN

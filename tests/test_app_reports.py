@@ -6,10 +6,10 @@ import pytest
 import streamlit.elements.lib.policies as policies
 from streamlit.testing.v1 import AppTest
 
-from interviewer.answers import submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import submit
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.store import Store
+from interviewer.history.store import Store
 from interviewer.ui.feedback import md_escape
 
 from .conftest import ROOT

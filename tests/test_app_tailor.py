@@ -11,9 +11,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from interviewer import interview, tailor
-from interviewer.bank import load_bank
-from interviewer.store import Store
+from interviewer.coaching import interview, tailor
+from interviewer.content.bank import load_bank
+from interviewer.history.store import Store
 
 from .conftest import ROOT
 from .fake_llm import FakeLLMServer

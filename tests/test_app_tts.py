@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 
 from .conftest import ROOT
 from .fake_llm import FakeLLMServer
@@ -145,7 +145,7 @@ def test_settings_save_speech_fields_without_the_key(app, settings_file):
 
 
 def test_each_quiz_question_has_a_listen_control_with_its_options(app):
-    from interviewer import quiz
+    from interviewer.coaching import quiz
 
     at = app.switch_page("interviewer/ui/pages/quiz.py").run()
     at.number_input(key="quiz_count").set_value(3).run()

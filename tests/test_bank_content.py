@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.text import content_words
 

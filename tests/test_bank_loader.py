@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 
 from .conftest import QUESTION, RUBRIC
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.text import sentences
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 
 from .conftest import ROOT, require
 from .test_browser_e2e import _missing, page, server, streamlit_server, type_answer, wait_idle  # noqa: F401

@@ -7,10 +7,10 @@ import json
 import pytest
 import yaml
 
-from interviewer import drafting
-from interviewer.bank import load_bank
+from interviewer.coaching import drafting
+from interviewer.coaching.tailor import Gap
 from interviewer.config import load_settings
-from interviewer.tailor import Gap
+from interviewer.content.bank import load_bank
 
 from . import local_llm
 from .conftest import require

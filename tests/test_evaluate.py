@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer import evaluate
-from interviewer.bank import load_paths
 from interviewer.cli import main
-from interviewer.graders import get_grader
+from interviewer.content.bank import load_paths
+from interviewer.graders import evaluate, get_grader
 
 CSV = (
     "question,reference_answer,student_answer,score\n"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import interview
-from interviewer.bank import load_bank
-from interviewer.followups import Gap, area, probe_for
+from interviewer.coaching import interview
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
+from interviewer.graders.followups import Gap, area, probe_for
 from interviewer.graders.keyword import pick_follow_up
+from interviewer.history.store import Store, connect
 from interviewer.models import CriterionGrade
-from interviewer.store import Store, connect
 from interviewer.text import normalise
 
 GRADER = get_grader("keyword")
@@ -168,7 +168,7 @@ def test_a_red_flag_is_put_to_the_candidate_as_their_claim(bank, flag, said):
 
 
 def test_asking_order_puts_criteria_with_something_to_ask_first():
-    from interviewer.followups import Gap, asking_order
+    from interviewer.graders.followups import Gap, asking_order
 
     # "c" has no record (a run saved before gaps were kept): treated as having something to ask.
     found = {"a": Gap(), "b": Gap(missed=["x"])}

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interviewer import export, progress, schedule
-from interviewer.answers import submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import submit
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.store import Store, connect
+from interviewer.history import export, progress, schedule
+from interviewer.history.store import Store, connect
 
 BANK = load_bank()
 GRADER = get_grader("keyword")

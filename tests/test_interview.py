@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import interview
-from interviewer.bank import load_bank
+from interviewer.coaching import interview
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
+from interviewer.history.store import Store, connect
 from interviewer.models import Probe
-from interviewer.store import Store, connect
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 FULL_BANK = load_bank()

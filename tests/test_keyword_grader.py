@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.graders import UnknownGraderError, available, get_grader
 from interviewer.graders.keyword import AnswerIndex, level_for
 from interviewer.text import matches_group, normalise

@@ -8,7 +8,7 @@ from .conftest import ROOT
 
 def test_core_never_imports_streamlit():
     code = (
-        "import sys, interviewer.cli, interviewer.bank, interviewer.store, interviewer.interview, interviewer.answers, "
+        "import sys, interviewer.cli, interviewer.content.bank, interviewer.history.store, interviewer.coaching.interview, interviewer.coaching.answers, "
         "interviewer.graders.keyword, interviewer.config; print('streamlit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -8,13 +8,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from interviewer.answers import submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
+from interviewer.content.bank import load_bank
 from interviewer.graders import GradingError, get_grader
 from interviewer.graders.llm import LLMGrader, list_models
 from interviewer.graders.llm_prompt import build_messages, json_schema, parse_output
-from interviewer.store import Store, connect
+from interviewer.history.store import Store, connect
 
 from .fake_llm import FakeLLMServer
 

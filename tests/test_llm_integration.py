@@ -12,13 +12,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from interviewer.answers import submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.graders.llm import LLMGrader
 from interviewer.graders.llm_prompt import json_schema, parse_output
-from interviewer.store import Store, connect
+from interviewer.history.store import Store, connect
 from interviewer.text import normalise
 
 from . import local_llm

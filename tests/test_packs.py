@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import packs
-from interviewer.bank import load_bank
 from interviewer.cli import main
+from interviewer.content import packs
+from interviewer.content.bank import load_bank
 
 from .conftest import QUESTION, ROOT, RUBRIC
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interviewer import quiz
-from interviewer.bank import load_bank, load_paths
 from interviewer.cli import main
+from interviewer.coaching import quiz
+from interviewer.content.bank import load_bank, load_paths
 
 BANK = load_bank()
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
@@ -128,7 +128,7 @@ def test_cli_quiz_round_from_stdin_and_glossary(capsys, monkeypatch):
 def test_cli_quiz_is_saved_to_history(monkeypatch, capsys, isolated_env):
     import io
 
-    from interviewer.store import Store
+    from interviewer.history.store import Store
 
     monkeypatch.setattr("sys.stdin", io.StringIO("A\nB\n"))
     assert main(["quiz", "--count", "2", "--seed", "8"]) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.graders import evidence
 from interviewer.models import CriterionGrade, Evidence, Grade, compute_score
 

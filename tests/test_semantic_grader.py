@@ -8,9 +8,8 @@ import textwrap
 
 import pytest
 
-from interviewer import evaluate
-from interviewer.bank import load_bank
-from interviewer.graders import get_grader, semantic
+from interviewer.content.bank import load_bank
+from interviewer.graders import evaluate, get_grader, semantic
 from interviewer.graders.base import asked_text
 from interviewer.graders.evidence import quote_in_answer
 from interviewer.graders.keyword import AnswerIndex
@@ -116,7 +115,7 @@ def test_models_load_with_the_network_blocked(tmp_path):
             raise OSError("network blocked by the test")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from interviewer.bank import load_bank
+        from interviewer.content.bank import load_bank
         from interviewer.graders import get_grader, semantic
         bank = load_bank()
         q = bank.questions["canary-vs-blue-green"]
@@ -131,8 +130,8 @@ def test_models_load_with_the_network_blocked(tmp_path):
 
 
 def test_a_grader_that_cannot_load_falls_back_to_keywords(monkeypatch):
-    from interviewer import embeddings
-    from interviewer.answers import grade_with_fallback
+    from interviewer.coaching.answers import grade_with_fallback
+    from interviewer.graders import embeddings
 
     def broken():
         raise embeddings.EmbeddingsUnavailable("the semantic grader needs wordllama: pip install -e .")
@@ -144,8 +143,8 @@ def test_a_grader_that_cannot_load_falls_back_to_keywords(monkeypatch):
 
 
 def test_a_failed_grader_falls_back_to_semantic_then_keyword(monkeypatch):
-    from interviewer import embeddings
-    from interviewer.answers import grade_with_fallback
+    from interviewer.coaching.answers import grade_with_fallback
+    from interviewer.graders import embeddings
     from interviewer.graders.base import GradingError
 
     class Down:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import speech
 from interviewer.cli import main
+from interviewer.coaching import speech
 
 from .conftest import require
 

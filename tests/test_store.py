@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from interviewer.answers import AnswerError, submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import AnswerError, submit
+from interviewer.content.bank import load_bank
 from interviewer.graders import Grader, GradingError, get_grader
-from interviewer.store import Store, connect, migrations
+from interviewer.history.store import Store, connect, migrations
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 QUESTION = BANK.questions["canary-vs-blue-green"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import tailor
-from interviewer.bank import load_bank
 from interviewer.cli import main
+from interviewer.coaching import tailor
+from interviewer.content.bank import load_bank
 
 JDS = Path(__file__).parent / "data" / "jds"
 BANK = load_bank()
@@ -136,7 +136,7 @@ def test_pack_questions_are_ranked_too(write_bank, tmp_path):
 
 
 def test_semantic_signal_keeps_the_ranking_sensible():
-    from interviewer import embeddings
+    from interviewer.graders import embeddings
 
     try:
         emb = embeddings.get()

@@ -8,7 +8,7 @@ import wave
 
 import pytest
 
-from interviewer import tts
+from interviewer.coaching import tts
 from interviewer.config import ENV, Settings, load_settings, save_settings
 
 from .fake_llm import FakeLLMServer

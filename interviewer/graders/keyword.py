@@ -11,11 +11,11 @@ earns nothing.
 
 from __future__ import annotations
 
-from ..followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import Sentence, matches_group, normalise, sentences
 from . import evidence
 from .base import Grader, asked_text, register
+from .followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
 
 MAX_QUOTES = 3
 COPIED_RUN = 5  # this many words in a row, in the question's order, are the question's words, not the answer's

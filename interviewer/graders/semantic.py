@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import embeddings
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import STOPWORDS, normalise
-from . import evidence
+from . import embeddings, evidence
 from .base import Grader, GradingError, asked_text, register
 from .keyword import MAX_QUOTES, AnswerIndex, grade_criterion, pick_follow_up, summarise
 

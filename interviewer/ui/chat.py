@@ -9,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import interview, speech
-from ..answers import AnswerError, clean_answer
-from ..interview import QuestionRun, Session
+from ..coaching import interview, speech
+from ..coaching.answers import AnswerError, clean_answer
+from ..coaching.interview import QuestionRun, Session
 from ..models import Question, Rubric
 from . import state
 from .feedback import md_escape, render_criterion, render_grade

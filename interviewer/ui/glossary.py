@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import quiz
+from ..coaching import quiz
 from ..models import GlossaryTerm
 from . import state
 

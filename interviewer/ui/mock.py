@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from .. import interview
-from ..answers import find_question
+from ..coaching import interview
+from ..coaching.answers import find_question
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import packs
 from ..config import ENV, Settings
+from ..content import packs
 from ..models import PackInfo
 from .escape import md_escape
 

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from .. import interview, progress
+from ..coaching import interview
+from ..history import progress
+from ..history.store import Store
 from ..models import Question
-from ..store import Store
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .packs import pack_caption

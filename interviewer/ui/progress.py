@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from .. import progress
+from ..history import progress
 from . import practice, state, walkthrough
 from .feedback import md_escape
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from .. import quiz
+from ..coaching import quiz
 from . import state
 from .glossary import term_popovers
 from .speak import listen

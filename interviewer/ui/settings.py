@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ..config import ENV, Settings, pinned_by_env, read_saved, save_settings, settings_path
-from ..evaluate import measured
 from ..graders import GradingError, available
+from ..graders.evaluate import measured
 from ..graders.llm import PRESETS, host_of, list_models
 from . import auth, state
 from . import packs as packs_ui

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..store import DEFAULT_PROFILE
+from ..history.store import DEFAULT_PROFILE
 from . import auth, state
 
 URL_KEY = "profile"

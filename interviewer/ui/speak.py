@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import tts
+from ..coaching import tts
 from . import state
 
 NO_VOICE = (

@@ -10,12 +10,12 @@ from pathlib import Path
 import streamlit as st
 from pydantic import SecretStr
 
-from .. import speech
-from ..answers import Submission
-from ..bank import DEFAULT_ROOT, Bank, load_bank
+from ..coaching import speech
+from ..coaching.answers import Submission
 from ..config import Settings, load_settings
+from ..content.bank import DEFAULT_ROOT, Bank, load_bank
 from ..graders import Grader, get_grader
-from ..store import Store
+from ..history.store import Store
 from . import auth
 
 

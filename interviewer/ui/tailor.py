@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import drafting, tailor
+from ..coaching import drafting, tailor
 from . import auth, mock, state
 from .escape import md_escape
 

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from .. import interview
+from ..coaching import interview
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape, render_criterion

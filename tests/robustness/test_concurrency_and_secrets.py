@@ -11,23 +11,23 @@ import sys
 import textwrap
 import time
 
-from interviewer import export
-from interviewer.answers import submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.graders.llm import LLMGrader
-from interviewer.store import Store
+from interviewer.history import export
+from interviewer.history.store import Store
 
 from ..conftest import ROOT
 from ..fake_llm import FakeLLMServer
 
 WRITER = textwrap.dedent("""
     import sys
-    from interviewer.answers import submit
-    from interviewer.bank import load_bank
+    from interviewer.coaching.answers import submit
+    from interviewer.content.bank import load_bank
     from interviewer.graders import get_grader
-    from interviewer.store import Store
+    from interviewer.history.store import Store
     store, bank, grader = Store.open(sys.argv[1]), load_bank(), get_grader("keyword")
     q = bank.questions["canary-vs-blue-green"]
     for i in range(int(sys.argv[3])):
@@ -37,7 +37,7 @@ WRITER = textwrap.dedent("""
 """)
 READER = textwrap.dedent("""
     import sys, time
-    from interviewer.store import Store
+    from interviewer.history.store import Store
     store = Store.open(sys.argv[1])
     deadline = time.monotonic() + float(sys.argv[2])
     while time.monotonic() < deadline:
@@ -69,10 +69,10 @@ def test_eight_writers_and_a_reader(tmp_path):
 
 HANGING = textwrap.dedent("""
     import sys, time
-    from interviewer.answers import submit
-    from interviewer.bank import load_bank
+    from interviewer.coaching.answers import submit
+    from interviewer.content.bank import load_bank
     from interviewer.graders.base import Grader
-    from interviewer.store import Store
+    from interviewer.history.store import Store
 
     class Hang(Grader):
         name = "hang"

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from interviewer.answers import MAX_ANSWER_CHARS, AnswerError, submit
-from interviewer.bank import load_bank
+from interviewer.coaching.answers import MAX_ANSWER_CHARS, AnswerError, submit
 from interviewer.config import load_settings
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.graders.llm import LLMGrader
-from interviewer.store import Store, connect
+from interviewer.history.store import Store, connect
 
 from ..fake_llm import FakeLLMServer
 

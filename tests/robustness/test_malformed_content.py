@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interviewer.bank import MAX_FILE_BYTES, load_paths
+from interviewer.content.bank import MAX_FILE_BYTES, load_paths
 
 PROBLEM = re.compile(r"^.+\.yaml:\d+: \S.*: .+$")
 FIELDS = [

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from interviewer import export, interview, progress
-from interviewer.bank import load_bank
+from interviewer.coaching import interview
+from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.store import Store, connect
+from interviewer.history import export, progress
+from interviewer.history.store import Store, connect
 
 from ..conftest import ROOT
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from .bank import Bank
-from .models import Question
-from .text import group_pattern, normalise
+from ..content.bank import Bank
+from ..models import Question
+from ..text import group_pattern, normalise
 
-SKILLS_FILE = Path(__file__).parent / "data" / "skills.yaml"
+SKILLS_FILE = Path(__file__).parents[1] / "data" / "skills.yaml"
 MAX_BYTES = 2_000_000
 MAX_CHARS = 60_000
 MIN_CHARS = 40

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .bank import Bank
-from .models import LEVEL_LABELS, Attempt, Grade
+from ..content.bank import Bank
+from ..models import LEVEL_LABELS, Attempt, Grade
 from .store import DEFAULT_PROFILE, Store, now
 
 FORMAT = "interviewer-history"

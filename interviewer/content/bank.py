@@ -10,12 +10,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
+from ..models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
 # libyaml's parser when PyYAML was built with it (about 10x faster); same safe constructors and marks.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT = Path(__file__).resolve().parents[2]  # the repository: questions/ and rubrics/
 
 
 @dataclass(frozen=True)

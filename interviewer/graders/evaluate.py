@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .graders import Grader
-from .models import Criterion, KeyPoint, Question, Rubric
-from .text import STOPWORDS, normalise, sentences
+from ..models import Criterion, KeyPoint, Question, Rubric
+from ..text import STOPWORDS, normalise, sentences
+from . import Grader
 
 ANCHORS = {0: "none of the reference", 1: "a little", 2: "about half", 3: "most", 4: "all of the reference"}
 
@@ -188,7 +188,7 @@ class Measured(BaseModel):
     graders: dict[str, Agreement]
 
 
-MEASURED = Path(__file__).with_name("data") / "agreement.json"
+MEASURED = Path(__file__).parents[1] / "data" / "agreement.json"
 
 
 def measured() -> Measured | None:

@@ -19,12 +19,12 @@ import openai
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from . import packs
-from .bank import DEFAULT_ROOT, load_paths
-from .config import Settings
-from .graders.base import GradingError
-from .graders.llm import FORMATS, explain, first_model, format_rejected, host_of, make_client, response_format
-from .models import PackInfo, Question, Rubric
+from ..config import Settings
+from ..content import packs
+from ..content.bank import DEFAULT_ROOT, load_paths
+from ..graders.base import GradingError
+from ..graders.llm import FORMATS, explain, first_model, format_rejected, host_of, make_client, response_format
+from ..models import PackInfo, Question, Rubric
 from .tailor import Gap
 
 PACK_FILE = "tailored.yaml"

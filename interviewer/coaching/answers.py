@@ -6,11 +6,11 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
-from .bank import Bank, BankError
-from .config import offline_graders
-from .graders import Grader, GradingError, get_grader
-from .models import Grade, Question, Rubric
-from .store import DEFAULT_PROFILE, Store
+from ..config import offline_graders
+from ..content.bank import Bank, BankError
+from ..graders import Grader, GradingError, get_grader
+from ..history.store import DEFAULT_PROFILE, Store
+from ..models import Grade, Question, Rubric
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from ..models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 from . import bank as bank_mod
 from .bank import MAX_FILE_BYTES, MODELS, Problem
-from .models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 
 class PackError(bank_mod.BankError):

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from .bank import Bank
-from .models import GlossaryTerm, QuizQuestion
-from .text import group_pattern, normalise
+from ..content.bank import Bank
+from ..models import GlossaryTerm, QuizQuestion
+from ..text import group_pattern, normalise
 
 LEVELS = ("easy", "medium", "hard")
 STANDARD_MIX = {"easy": 5, "medium": 6, "hard": 4}  # the usual 15-question, 20-minute round

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
-from .models import CriterionGrade, Question, Rubric
+from ..models import CriterionGrade, Question, Rubric
 
 # A checklist area counts as covered from "good" up; a scenario criterion can always improve until "excellent".
 COVERED_LEVEL = {"checklist": 3, "scenario": 4}

@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
+from ..content.bank import Bank, BankError
+from ..graders import Grader
+from ..graders.base import FOLLOW_UP
+from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
+from ..history.store import DEFAULT_PROFILE, Store
+from ..models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
+from ..text import content_words, matches_all, normalise
 from .answers import AnswerError, Submission, find_question, submit
-from .bank import Bank, BankError
-from .followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
-from .graders import Grader
-from .graders.base import FOLLOW_UP
-from .models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
-from .store import DEFAULT_PROFILE, Store
-from .text import content_words, matches_all, normalise
 
 MODES = ("practice", "mock", "walkthrough")
 MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..models import Attempt, Grade, Question, Rubric
 from .migrations import migrations
-from .models import Attempt, Grade, Question, Rubric
 
 DEFAULT_PROFILE = "default"
 BUSY_TIMEOUT_S = 30

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ..content.bank import Bank
 from . import schedule
-from .bank import Bank
 from .store import DEFAULT_PROFILE, Store
 
 

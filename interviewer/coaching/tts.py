@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .config import Settings
+from ..config import Settings
 
 DEFAULT_MODEL = "tts-1"
 DEFAULT_VOICE = "alloy"
@@ -74,7 +74,7 @@ class APISpeaker:
     ):
         from openai import OpenAI
 
-        from .graders.llm import host_of
+        from ..graders.llm import host_of
 
         # Not retried: a listener waiting on a button would rather see the error than wait three timeouts.
         self.client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
@@ -105,7 +105,7 @@ class APISpeaker:
         """The audio for `text` (mp3, wav, ... as the server sends it; see `audio_mime`). Raises TTSError."""
         import openai
 
-        from .graders.llm import explain
+        from ..graders.llm import explain
 
         text = text.strip()
         if not text:
