@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench format clean
+.PHONY: run test test-fast lint bench format clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "interviewer needs Python 3.11 or newer")'
@@ -40,6 +40,12 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev $(VENV)/.installed-llm
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The quick loop while working: everything but the real browser, LLM server and speech tests (markers in
+# pyproject.toml). `make test` runs those too, and is what CI runs.
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not browser and not llm_server and not speech"
 
 bench: $(VENV)/.installed-dev $(VENV)/.installed-llm
 	$(PY) benchmarks/run.py

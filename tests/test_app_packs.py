@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from interviewer.content import packs
 from interviewer.history.store import Store
 
-from .conftest import ROOT
+from .conftest import ROOT, new_app
 from .test_packs import HEADER, OWN
 
 SETTINGS = "interviewer/ui/pages/settings.py"
@@ -27,7 +27,7 @@ def packs_dir() -> Path:
 
 @pytest.fixture
 def settings_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(SETTINGS).run()
     assert not at.exception
     return at
@@ -85,7 +85,7 @@ def test_settings_packs_folder_is_saved(settings_page, settings_file, monkeypatc
     at.button(key="settings_save").click().run()
     assert "packs_dir" not in json.loads(settings_file.read_text())
     monkeypatch.delenv("INTERVIEWER_PACKS")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(SETTINGS).run()
     at.text_input(key="settings_packs_dir").input(str(tmp_path / "my-packs")).run()
     at.button(key="settings_save").click().run()
@@ -115,7 +115,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_pack_question_on_practice_history_and_progress(tmp_path, packs_dir, isolated_env):
     packs.import_pack(_write(tmp_path, HEADER + OWN), packs_dir)  # topic 'team-topic' is not a built-in one
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.selectbox(key="practice_topic").set_value("team-topic").run()
     assert at.selectbox(key="practice_question").value == "team-q1"
     assert "From pack *Team week 3* v1" in [c.value for c in at.caption]
@@ -124,7 +124,7 @@ def test_pack_question_on_practice_history_and_progress(tmp_path, packs_dir, iso
     assert not at.exception
     score = int(at.metric[0].value.split("/")[0])
     assert score > 50
-    (attempt,) = Store.open(isolated_env / "history.db").attempts()
+    (attempt,) = Store.open(isolated_env / "history.db").for_profile("default").attempts()
     assert (attempt.question_id, attempt.topic, attempt.score) == ("team-q1", "team-topic", score)
 
     at.switch_page(HISTORY).run()
@@ -143,7 +143,7 @@ def test_pack_question_on_practice_history_and_progress(tmp_path, packs_dir, iso
 
 def test_mock_interview_names_the_pack_of_its_question(tmp_path, packs_dir):
     packs.import_pack(_write(tmp_path, HEADER + OWN), packs_dir)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page("interviewer/ui/pages/mock.py").run()
     at.multiselect(key="mock_topics").set_value(["team-topic"]).run()
     at.button(key="mock_start").click().run()
@@ -156,7 +156,7 @@ def test_mock_interview_names_the_pack_of_its_question(tmp_path, packs_dir):
 def test_walkthrough_names_the_pack_of_a_checklist_question(tmp_path, packs_dir):
     checklist = OWN.replace("difficulty: easy", "difficulty: easy\n    kind: checklist")
     packs.import_pack(_write(tmp_path, HEADER + checklist), packs_dir)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page("interviewer/ui/pages/walkthrough.py").run()
     assert "From pack *Team week 3* v1" not in [c.value for c in at.caption]  # a built-in scenario first
     at.selectbox(key="walkthrough_question").set_value("team-q1").run()

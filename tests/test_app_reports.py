@@ -12,7 +12,7 @@ from interviewer.graders import get_grader
 from interviewer.history.store import Store
 from interviewer.ui.feedback import md_escape
 
-from .conftest import ROOT
+from .conftest import new_app
 
 BANK = load_bank()
 GRADER = get_grader("keyword")
@@ -25,7 +25,7 @@ PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it 
 
 def answer(db, qid: str, text: str, *, when: str | None = None, grader: str | None = None) -> int:
     """Save and grade one answer in the app's database; `grader` renames the grade's grader."""
-    store = Store.open(db)
+    store = Store.open(db).for_profile("default")
     q = BANK.questions[qid]
     result = submit(store, GRADER, q, BANK.rubric_for(q), text)
     if grader:
@@ -37,14 +37,8 @@ def answer(db, qid: str, text: str, *, when: str | None = None, grader: str | No
         store.db.conn.commit()
     if when:
         store.db["attempts"].update(result.attempt_id, {"created_at": when})
-    store.close()
+    store.db.close()
     return result.attempt_id
-
-
-def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
-    assert not at.exception
-    return at
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def state_warnings(monkeypatch) -> list[str]:
 def test_try_again_on_a_walkthrough_attempt_opens_that_scenario(isolated_env):
     answer(isolated_env / "history.db", E2E, "We trained a model and served it online.")
     answer(isolated_env / "history.db", "canary-vs-blue-green", PARTIAL)  # newer: shown first
-    at = app().switch_page(HISTORY).run()
+    at = new_app().switch_page(HISTORY).run()
     at.selectbox(key="history_attempt").set_value(1).run()
     at.button(key="history_retry").click().run()
     assert not at.exception
@@ -71,7 +65,7 @@ def test_try_again_on_a_walkthrough_attempt_opens_that_scenario(isolated_env):
 
 def test_try_again_on_practice_sets_the_filters_without_a_widget_warning(isolated_env, state_warnings):
     answer(isolated_env / "history.db", "canary-vs-blue-green", PARTIAL)
-    at = app().switch_page(HISTORY).run()
+    at = new_app().switch_page(HISTORY).run()
     at.button(key="history_retry").click().run()
     assert not at.exception
     assert at.title[0].value == "Practice"
@@ -85,7 +79,7 @@ def test_history_offers_the_graders_that_graded_this_history(isolated_env):
     answer(db, "canary-vs-blue-green", PARTIAL, grader="semantic")
     answer(db, "canary-vs-blue-green", PARTIAL, grader="retired-plugin")
     answer(db, "data-vs-concept-drift-churn", "Data drift is a change in the inputs.")
-    at = app().switch_page(HISTORY).run()
+    at = new_app().switch_page(HISTORY).run()
     options = at.selectbox(key="history_grader").options
     assert {"semantic", "retired-plugin", "keyword", "llm"} <= set(options) and options[0] == "any"
     at.selectbox(key="history_grader").set_value("semantic").run()
@@ -94,8 +88,8 @@ def test_history_offers_the_graders_that_graded_this_history(isolated_env):
 
 def test_one_day_of_practice_shows_the_score_not_an_empty_line(isolated_env):
     attempt = answer(isolated_env / "history.db", "canary-vs-blue-green", PARTIAL, when="2026-03-02T10:00:00+00:00")
-    score = Store.open(isolated_env / "history.db").attempt(attempt).score
-    at = app().switch_page(PROGRESS).run()
+    score = Store.open(isolated_env / "history.db").for_profile("default").attempt(attempt).score
+    at = new_app().switch_page(PROGRESS).run()
     assert not at.exception
     assert [(m.label, m.value) for m in at.metric] == [("Average score on 2026-03-02", f"{score}/100")]
     assert not at.get("arrow_vega_lite_chart")  # no line chart
@@ -105,12 +99,12 @@ def test_weakest_areas_offer_each_question_once_and_quiz_rounds_come_last(isolat
     db = isolated_env / "history.db"
     answer(db, "canary-vs-blue-green", "I would deploy it.", when="2026-03-01T10:00:00+00:00")
     answer(db, "canary-vs-blue-green", "A canary.", when="2026-03-02T10:00:00+00:00")
-    store = Store.open(db)
+    store = Store.open(db).for_profile("default")
     round_json = '{"started_at": "2026-03-02T11:00:00+00:00", "seed": 1}'
     result = {"total": 4, "correct": 3, "late": 0, "time_used_s": 60.0, "over_time": False}
     store.save_quiz(round_json, result | {"per_topic": {"drift": [3, 4]}})
-    store.close()
-    at = app().switch_page(PROGRESS).run()
+    store.db.close()
+    at = new_app().switch_page(PROGRESS).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == [
         "Score over time",
@@ -140,7 +134,7 @@ def criteria_notes(at: AppTest) -> tuple[str, str]:
 
 
 def test_interview_ended_before_any_answer_says_nothing_was_scored():
-    at = start_mock(app(), 2, ["drift"])
+    at = start_mock(new_app(), 2, ["drift"])
     at.button(key="mock_end").click().run()
     assert not at.exception
     assert criteria_notes(at) == (
@@ -151,7 +145,7 @@ def test_interview_ended_before_any_answer_says_nothing_was_scored():
 
 
 def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_table():
-    at = start_mock(app(), 2, ["release-strategies", "drift"], mode="interview")
+    at = start_mock(new_app(), 2, ["release-strategies", "drift"], mode="interview")
     first = at.caption[0].value
     at.text_area[0].input(PARTIAL)
     at.button(key="submit").click().run()
@@ -170,7 +164,7 @@ def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_
 
 
 def test_unfinished_interviews_are_told_apart_by_progress_and_topics():
-    at = start_mock(app(), 2, ["drift"])
+    at = start_mock(new_app(), 2, ["drift"])
     at.text_area[0].input("Data drift is when the input distribution changes; I'd use PSI.")
     at.button(key="submit").click().run()
     del at.session_state["mock_session"]  # leave it open: the setup form again, as in a new browser tab
@@ -185,7 +179,7 @@ def test_unfinished_interviews_are_told_apart_by_progress_and_topics():
 
 
 def test_a_coached_interview_report_keeps_each_answers_feedback_to_review():
-    at = start_mock(app(), 2, ["release-strategies", "drift"])  # coached: feedback after each answer
+    at = start_mock(new_app(), 2, ["release-strategies", "drift"])  # coached: feedback after each answer
     at.text_area[0].input(PARTIAL)
     at.button(key="submit").click().run()
     at.button(key="mock_end").click().run()

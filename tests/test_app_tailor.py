@@ -15,7 +15,7 @@ from interviewer.coaching import interview, tailor
 from interviewer.content.bank import load_bank
 from interviewer.history.store import Store
 
-from .conftest import ROOT
+from .conftest import ROOT, new_app
 from .fake_llm import FakeLLMServer
 from .test_drafting import DRAFT as LLM_DRAFT
 
@@ -61,7 +61,7 @@ QID = "jd-data-labelling-active-learning-for-an-invoice-labelling"
 
 @pytest.fixture
 def page():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = new_app()
     at.switch_page(TAILOR).run()
     assert not at.exception
     return at
@@ -86,9 +86,9 @@ def test_paste_jd_shows_skills_and_matches_then_starts_the_mock(page, isolated_e
     assert not at.exception
     assert at.title[0].value == "Mock interview"
     assert "Question 1 of 5" in at.caption[0].value
-    store = Store.open(isolated_env / "history.db")
-    (row,) = store.open_sessions("default", mode="mock")
-    session = interview.resume(store, row["id"])
+    store = Store.open(isolated_env / "history.db").for_profile("default")
+    (row,) = store.open_sessions(mode="mock")
+    session = interview.resume(store, row.id)
     assert [r.question_id for r in session.runs] == [m.question_id for m in expected]
 
 

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from interviewer.content.bank import load_bank
 
-from .conftest import ROOT
+from .conftest import choose, new_app
 from .fake_llm import FakeLLMServer
-from .test_app import MOCK, PARTIAL, QID, SETTINGS, choose
+from .test_app import MOCK, PARTIAL, QID, SETTINGS
 from .test_tts import KEY, wav_bytes
 
 
 def speakers(at: AppTest) -> list[dict]:
     """What each browser Listen control on the page was given (AppTest cannot run its JavaScript)."""
     return [json.loads(el.proto.json) for el in at.get("bidi_component") if el.proto.component_name.endswith("speak")]
-
-
-@pytest.fixture
-def app():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def test_listen_on_the_question_and_each_follow_up(app):
@@ -51,7 +42,7 @@ def test_voice_and_rate_come_from_settings(app, monkeypatch):
 
 def test_off_means_no_listen_control(monkeypatch):
     monkeypatch.setenv("INTERVIEWER_TTS_BACKEND", "off")
-    at = choose(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    at = choose(new_app())
     assert not speakers(at)
     at.switch_page(MOCK).run()
     assert at.checkbox(key="mock_autoplay").disabled
@@ -140,7 +131,7 @@ def test_settings_save_speech_fields_without_the_key(app, settings_file):
         "tts_autoplay_mock": True,
     }
     assert KEY not in text
-    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run().switch_page(MOCK).run()
+    fresh = new_app().switch_page(MOCK).run()
     assert fresh.checkbox(key="mock_autoplay").value is True
 
 

@@ -12,8 +12,6 @@ from interviewer.coaching.tailor import Gap
 from interviewer.config import load_settings
 from interviewer.content.bank import load_bank
 
-from . import local_llm
-from .conftest import require
 from .fake_llm import FakeLLMServer
 
 GAPS = [Gap(id="llm-serving", name="LLM serving", weight=1.0, best_coverage=0.35)]
@@ -162,18 +160,10 @@ def test_save_refuses_to_overwrite_a_damaged_pack(tmp_path):
     assert (tmp_path / "tailored.yaml").read_text() == "pack: [unclosed\n"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    reason = local_llm.missing()
-    require(reason and f"{reason} ({local_llm.INSTALL_HINT})")
-    with local_llm.llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
-        yield base_url
-
-
-def test_real_local_server_drafts_valid_questions_or_refuses_clearly(server, tmp_path):
+def test_real_local_server_drafts_valid_questions_or_refuses_clearly(llm_server, tmp_path):
     """SmolLM2-135M under a schema: either drafts that pass the bank's validation, or a clear refusal."""
     try:
-        drafts, _ = drafting.draft_questions(GAPS, settings(server, "180"), packs=tmp_path, max_tokens=1200)
+        drafts, _ = drafting.draft_questions(GAPS, settings(llm_server, "180"), packs=tmp_path, max_tokens=1200)
     except drafting.DraftError as exc:
         assert "gave no valid question drafts after 2 tries" in str(exc), exc
         return

@@ -11,7 +11,7 @@ import yaml
 
 from interviewer.cli import main
 from interviewer.content.bank import load_paths
-from interviewer.graders import evaluate, get_grader
+from interviewer.graders import agreement, choose, evaluate, get_grader
 
 CSV = (
     "question,reference_answer,student_answer,score\n"
@@ -27,12 +27,12 @@ CSV = (
 
 
 def test_metrics_on_known_values():
-    assert evaluate.pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1)
-    assert evaluate.spearman([1, 2, 3, 4], [10, 20, 20, 40]) == pytest.approx(0.9487, abs=1e-4)
-    assert evaluate.rmse([1, 2], [1, 4]) == pytest.approx(math.sqrt(2))
-    assert evaluate.qwk([0, 2.5, 5], [0, 2.5, 5], 5) == pytest.approx(1)
-    assert evaluate.qwk([0, 0, 5, 5], [5, 5, 0, 0], 5) < 0
-    assert math.isnan(evaluate.pearson([1, 1, 1], [1, 2, 3]))
+    assert agreement.pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1)
+    assert agreement.spearman([1, 2, 3, 4], [10, 20, 20, 40]) == pytest.approx(0.9487, abs=1e-4)
+    assert agreement.rmse([1, 2], [1, 4]) == pytest.approx(math.sqrt(2))
+    assert agreement.qwk([0, 2.5, 5], [0, 2.5, 5], 5) == pytest.approx(1)
+    assert agreement.qwk([0, 0, 5, 5], [5, 5, 0, 0], 5) < 0
+    assert math.isnan(agreement.pearson([1, 1, 1], [1, 2, 3]))
 
 
 def test_evaluate_orders_answers_like_the_humans(tmp_path):
@@ -89,24 +89,24 @@ def test_cli_eval_json_and_rubric_draft(tmp_path, capsys):
 
 
 def test_shipped_agreement_is_what_make_bench_last_measured():
-    figures = evaluate.measured()
+    figures = agreement.measured()
     results = json.loads((Path(__file__).parent.parent / "benchmarks" / "results.json").read_text())
     for run in (results["eval_asag_dev"], results["eval_asag_dev_semantic"]):
-        assert figures.graders[run["grader"]].model_dump() == {k: run[k] for k in evaluate.Agreement.model_fields}
+        assert figures.graders[run["grader"]].model_dump() == {k: run[k] for k in agreement.Agreement.model_fields}
     assert figures.human_pearson == 0.605  # the data's README: the two humans agree at r = 0.605
 
 
 def test_auto_picks_the_offline_grader_that_agrees_best(tmp_path, monkeypatch):
     from interviewer.config import load_settings
 
-    measured = evaluate.measured()
+    measured = agreement.measured()
     assert measured.graders["semantic"].pearson > measured.graders["keyword"].pearson
-    assert load_settings({}).grader_name() == "semantic"
+    assert choose(load_settings({})) == "semantic"
     flipped = measured.model_copy(deep=True)
     flipped.graders["keyword"].pearson = 0.9
     path = tmp_path / "agreement.json"
     path.write_text(flipped.model_dump_json(), encoding="utf-8")
-    monkeypatch.setattr(evaluate, "MEASURED", path)
-    assert load_settings({}).grader_name() == "keyword"
+    monkeypatch.setattr(agreement, "MEASURED", path)
+    assert choose(load_settings({})) == "keyword"
     path.write_text("{not json", encoding="utf-8")  # nothing measured: the grader that needs nothing
-    assert evaluate.measured() is None and load_settings({}).grader_name() == "keyword"
+    assert agreement.measured() is None and choose(load_settings({})) == "keyword"

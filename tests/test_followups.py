@@ -74,7 +74,7 @@ def test_a_criterion_with_nothing_to_ask_comes_last_with_a_general_probe(bank):
 
 
 def test_default_probes_ask_about_the_gap_without_reciting_it(bank):
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     session = interview.start(store, bank, "practice", [QID])
     interview.begin_question(session, now=1000.0)
     partial = "I'd use a canary: 5% of traffic to the new model first, then ramp it up in steps."
@@ -96,7 +96,7 @@ def test_default_probes_ask_about_the_gap_without_reciting_it(bank):
 
 
 def test_a_point_made_in_a_follow_up_is_no_longer_missing(bank):
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     session = interview.start(store, bank, "practice", [QID])
     interview.answer(store, GRADER, bank, session, "I'd use a canary with 5% of traffic.", now=1060.0)
     run = session.current
@@ -112,7 +112,7 @@ def test_a_point_made_in_a_follow_up_is_no_longer_missing(bank):
 
 
 def test_a_session_saved_before_gaps_were_kept_still_asks(bank):
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     session = interview.start(store, bank, "practice", [QID])
     interview.answer(store, GRADER, bank, session, "I'd use a canary with 5% of traffic.", now=1060.0)
     old = session.model_dump()

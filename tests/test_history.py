@@ -55,7 +55,7 @@ def seed(store: Store, profile: str, items: list[tuple[str, int, str]]) -> None:
         q = BANK.questions[qid]
         words = q.model_answer.split()
         text = " ".join(words[: max(3, len(words) * share // 100)])
-        result = submit(store, GRADER, q, BANK.rubric_for(q), text, profile=profile)
+        result = submit(store.for_profile(profile), GRADER, q, BANK.rubric_for(q), text)
         store.db["attempts"].update(result.attempt_id, {"created_at": when})
 
 
@@ -71,37 +71,40 @@ def test_profiles_filters_and_progress(store):
     )
     seed(store, "bob", [("untrusted-joblib-model-file", 100, at(0))])
     assert store.profiles() == ["ada", "bob"]
-    assert [a.question_id for a in store.attempts("bob")] == ["untrusted-joblib-model-file"]
-    assert [a.created_at for a in store.attempts("ada", topic="release-strategies")] == [at(1), at(0)]
-    assert [a.created_at for a in store.attempts("ada", since="2026-01-02", until="2026-01-02")] == [at(1)]
-    assert store.attempts("ada", grader="llm") == [] and len(store.attempts("ada", grader="keyword")) == 3
-    assert store.count_filtered("ada", topic="drift") == 1
-    latest = store.attempts("ada", question_id="canary-vs-blue-green")[0]
-    assert store.previous_attempt(latest).created_at == at(0)
-    days = progress.scores_by_day(store, "ada")
-    assert [d["day"] for d in days] == ["2026-01-01", "2026-01-02", "2026-01-03"] and days[0]["score"] == 100
-    mastery = {m["topic"]: m for m in progress.topic_mastery(store, "ada")}
-    assert mastery["drift"]["mastery"] == 100 and mastery["release-strategies"]["mastery"] < 100  # latest counts
-    weak = progress.weak_spots(store, BANK, "ada", limit=1)[0]
+    assert [a.question_id for a in store.for_profile("bob").attempts()] == ["untrusted-joblib-model-file"]
+    assert [a.created_at for a in store.for_profile("ada").attempts(topic="release-strategies")] == [at(1), at(0)]
+    assert [a.created_at for a in store.for_profile("ada").attempts(since="2026-01-02", until="2026-01-02")] == [at(1)]
+    assert (
+        store.for_profile("ada").attempts(grader="llm") == []
+        and len(store.for_profile("ada").attempts(grader="keyword")) == 3
+    )
+    assert store.for_profile("ada").count_filtered(topic="drift") == 1
+    latest = store.for_profile("ada").attempts(question_id="canary-vs-blue-green")[0]
+    assert store.for_profile("ada").previous_attempt(latest).created_at == at(0)
+    days = store.for_profile("ada").scores_by_day()
+    assert [d.day for d in days] == ["2026-01-01", "2026-01-02", "2026-01-03"] and days[0].score == 100
+    mastery = {m.topic: m for m in store.for_profile("ada").topic_mastery()}
+    assert mastery["drift"].mastery == 100 and mastery["release-strategies"].mastery < 100  # latest counts
+    weak = progress.weak_spots(store.for_profile("ada"), BANK, limit=1)[0]
     assert weak["topic"] == "release-strategies" and "canary-vs-blue-green" in weak["questions"]
-    recs = progress.recommendations(store, BANK, "ada", now=T0 + timedelta(days=3))
+    recs = progress.recommendations(store.for_profile("ada"), BANK, now=T0 + timedelta(days=3))
     assert recs[0][0] == "canary-vs-blue-green"  # failed a day ago: due again
 
 
 def test_export_import_round_trip(store, tmp_path):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("data-vs-concept-drift-churn", 100, at(1))])
     store.db["attempts"].update(1, {"delivery_json": json.dumps({"wpm": 150.0, "fillers": {"um": 2}})})
-    first = json.loads(export.to_json(store, "ada"))
+    first = json.loads(export.to_json(store.for_profile("ada")))
     empty = Store(connect(":memory:"))
     assert export.import_json(empty, json.dumps(first)) == 2
-    again = json.loads(export.to_json(empty, "ada"))
+    again = json.loads(export.to_json(empty.for_profile("ada")))
     first.pop("exported_at"), again.pop("exported_at")
     assert again == first
     assert first["attempts"][0]["delivery"] == {"wpm": 150.0, "fillers": {"um": 2}}
-    csv_text = export.to_csv(empty, "ada")
+    csv_text = export.to_csv(empty.for_profile("ada"))
     assert csv_text.splitlines()[0].startswith("created_at,profile,question_id")
     assert len(csv_text.splitlines()) == 3
-    md = export.to_markdown(empty, BANK, "ada")
+    md = export.to_markdown(empty.for_profile("ada"), BANK)
     assert md.startswith("# Interview practice report: ada") and "Canary or blue-green" in md
 
 
@@ -115,7 +118,7 @@ def test_export_import_round_trip(store, tmp_path):
 )
 def test_malformed_import_changes_nothing(store, mangle, message):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0))])
-    data = json.loads(export.to_json(store, "ada"))
+    data = json.loads(export.to_json(store.for_profile("ada")))
     before = store.db["attempts"].count
     with pytest.raises(export.HistoryImportError, match=message.replace(".", r"\.").replace("(", r"\(")):
         export.import_json(store, json.dumps(mangle(data)))
@@ -126,7 +129,7 @@ def test_malformed_import_changes_nothing(store, mangle, message):
 
 def test_failed_insert_rolls_back_the_whole_import(store):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("canary-vs-blue-green", 90, at(1))])
-    data = json.loads(export.to_json(store, "ada"))
+    data = json.loads(export.to_json(store.for_profile("ada")))
     data["attempts"][1]["grade"]["criteria"][0]["weight"] = -1  # passes nothing: weights must be positive
     with pytest.raises(export.HistoryImportError):
         export.import_json(store, json.dumps(data), profile="carol")
@@ -136,35 +139,45 @@ def test_failed_insert_rolls_back_the_whole_import(store):
 def test_follow_ups_keep_their_source_and_delivery_through_export_and_import(store):
     q = BANK.questions["canary-vs-blue-green"]
     rubric = BANK.rubric_for(q)
-    main = submit(store, GRADER, q, rubric, q.model_answer, profile="ada")
+    ada = store.for_profile("ada")
+    main = submit(ada, GRADER, q, rubric, q.model_answer)
     sub = rubric.model_copy(update={"criteria": rubric.criteria[:1]})
     delivery = {"wpm": 171.0, "fillers": {"like": 3}}
+    follow_up = "A canary sends 5% of traffic first."
+    criterion = sub.criteria[0].id
     submit(
-        store, GRADER, q, sub, "A canary sends 5% of traffic first.", profile="ada",
-        parent_id=main.attempt_id, criterion_id=sub.criteria[0].id, source="voice", delivery=delivery,
-    )  # fmt: skip
-    data = json.loads(export.to_json(store, "ada"))
+        ada,
+        GRADER,
+        q,
+        sub,
+        follow_up,
+        parent_id=main.attempt_id,
+        criterion_id=criterion,
+        source="voice",
+        delivery=delivery,
+    )
+    data = json.loads(export.to_json(store.for_profile("ada")))
     (follow_up,) = data["attempts"][0]["follow_ups"]
     assert (follow_up["source"], follow_up["delivery"]) == ("voice", delivery)
     empty = Store(connect(":memory:"))
     export.import_json(empty, json.dumps(data))
-    (imported,) = empty.follow_ups(empty.attempts("ada")[0].id, "ada")
+    (imported,) = empty.for_profile("ada").follow_ups(empty.for_profile("ada").attempts()[0].id)
     assert (imported.source, imported.delivery) == ("voice", delivery)
 
 
 def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0)), ("data-vs-concept-drift-churn", 60, at(1))])
-    data = json.loads(export.to_json(store, "ada"))
+    data = json.loads(export.to_json(store.for_profile("ada")))
     data["attempts"][0]["created_at"] = "2026-01-01T09:00:00"  # naive: taken as UTC
     data["attempts"][1]["created_at"] = "2026-01-02T11:00:00+02:00"
     empty = Store(connect(":memory:"))
     export.import_json(empty, json.dumps(data))
-    assert sorted(a.created_at for a in empty.attempts("ada")) == [
+    assert sorted(a.created_at for a in empty.for_profile("ada").attempts()) == [
         "2026-01-01T09:00:00.000+00:00",
         "2026-01-02T09:00:00.000+00:00",
     ]
     # The scheduler does date arithmetic on these; mixed naive and aware values used to crash it.
-    assert progress.recommendations(empty, BANK, "ada", now=T0 + timedelta(days=3))
+    assert progress.recommendations(empty.for_profile("ada"), BANK, now=T0 + timedelta(days=3))
     data["attempts"][1]["created_at"] = "yesterday"
     with pytest.raises(export.HistoryImportError, match=r"attempts\.1\.created_at: .*'yesterday' is not an ISO 8601"):
         export.import_json(empty, json.dumps(data))
@@ -173,27 +186,26 @@ def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
 def test_weakness_map_counts_the_best_level_a_follow_up_reached(store):
     q = BANK.questions["canary-vs-blue-green"]
     rubric = BANK.rubric_for(q)
-    main = submit(store, GRADER, q, rubric, "I'd use a canary: 5% of traffic first.", profile="ada")
+    main = submit(store.for_profile("ada"), GRADER, q, rubric, "I'd use a canary: 5% of traffic first.")
     levels = {c.id: c.level for c in main.grade.criteria}
     probed = min(levels, key=levels.get)
     other = next(c for c in levels if c != probed)
     sub = rubric.model_copy(update={"criteria": [rubric.criterion(probed)]})
-    follow = submit(
-        store, GRADER, q, sub, q.model_answer, profile="ada", parent_id=main.attempt_id, criterion_id=probed
-    )  # fmt: skip
+    ada = store.for_profile("ada")
+    follow = submit(ada, GRADER, q, sub, q.model_answer, parent_id=main.attempt_id, criterion_id=probed)
     lifted = follow.grade.criteria[0].level
     assert lifted > levels[probed]
     # A follow-up that went worse never lowers what the answer showed.
-    submit(store, GRADER, q, sub, "No idea.", profile="ada", parent_id=main.attempt_id, criterion_id=probed)
-    submit(store, GRADER, q, rubric, "A canary.", profile="ada")  # a second answer, no follow-ups
-    second = {c.id: c.level for c in store.attempts("ada")[0].grade.criteria}
-    rows = {r["criterion_id"]: r for r in progress.criterion_levels(store, "ada")}
-    assert rows[probed]["level"] == round((lifted + second[probed]) / 2, 2) and rows[probed]["n"] == 2
-    assert rows[other]["level"] == round((levels[other] + second[other]) / 2, 2)  # only the probed one moves
+    submit(store.for_profile("ada"), GRADER, q, sub, "No idea.", parent_id=main.attempt_id, criterion_id=probed)
+    submit(store.for_profile("ada"), GRADER, q, rubric, "A canary.")  # a second answer, no follow-ups
+    second = {c.id: c.level for c in store.for_profile("ada").attempts()[0].grade.criteria}
+    rows = {r.criterion_id: r for r in store.for_profile("ada").criterion_levels()}
+    assert rows[probed].level == round((lifted + second[probed]) / 2, 2) and rows[probed].n == 2
+    assert rows[other].level == round((levels[other] + second[other]) / 2, 2)  # only the probed one moves
 
 
 def test_graders_lists_those_that_graded_this_profiles_answers(store):
     seed(store, "ada", [("canary-vs-blue-green", 60, at(0))])
     seed(store, "bob", [("canary-vs-blue-green", 60, at(0))])
     store.db.execute("UPDATE grades SET grader = 'semantic' WHERE id = 2")
-    assert store.graders("ada") == ["keyword"] and store.graders("bob") == ["semantic"]
+    assert store.for_profile("ada").graders() == ["keyword"] and store.for_profile("bob").graders() == ["semantic"]

@@ -23,7 +23,7 @@ PARTIAL = "I'd use a canary: 5% of traffic to the new model first, then ramp it 
 
 @pytest.fixture
 def store():
-    return Store(connect(":memory:"))
+    return Store(connect(":memory:")).for_profile("default")
 
 
 def start(store, mode="practice", ids=(QID,), **kw):
@@ -89,7 +89,7 @@ def test_resume_after_restart(store):
     session = start(store, mode="mock", ids=(QID, WALK), coached=False)
     interview.answer(store, GRADER, BANK, session, PARTIAL, now=1060.0)
     (row,) = store.open_sessions(mode="mock")
-    resumed = interview.resume(store, row["id"])
+    resumed = interview.resume(store, row.id)
     assert resumed == session and resumed.coached is False
     assert resumed.current.pending_follow_up.criterion == "tradeoffs"
     interview.next_question(store, resumed)
@@ -253,7 +253,7 @@ def test_recent_practice_is_the_latest_practice_answer_within_the_window(store):
     assert found.current.pending_follow_up.criterion == "tradeoffs"  # the follow-ups carry on from there
     later = time.time() + interview.RECENT_PRACTICE_S + 60
     assert interview.recent_practice(store, QID, now=later) is None
-    assert interview.recent_practice(store, QID, "bob", now=time.time()) is None
+    assert interview.recent_practice(store.store.for_profile("bob"), QID, now=time.time()) is None
     assert interview.recent_practice(store, "drift-detection", now=time.time()) is None
 
 

@@ -11,10 +11,11 @@ import pytest
 from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
 from interviewer.content.bank import load_bank
-from interviewer.graders import GradingError, get_grader
-from interviewer.graders.llm import LLMGrader, list_models
+from interviewer.graders import choose, get_grader
+from interviewer.graders.llm import LLMGrader
 from interviewer.graders.llm_prompt import build_messages, json_schema, parse_output
 from interviewer.history.store import Store, connect
+from interviewer.llm_client import LLMClient, LLMError, negotiated
 
 from .fake_llm import FakeLLMServer
 
@@ -46,7 +47,7 @@ def output(levels=(3, 2, 2), quotes=None, **extra) -> str:
 
 @pytest.fixture
 def server():
-    LLMGrader.negotiated.clear()
+    negotiated.clear()
     with FakeLLMServer() as fake:
         yield fake
 
@@ -127,7 +128,7 @@ def test_reask_with_the_error(server, first, error):
 
 def test_gives_up_after_two_reasks_and_falls_back(server):
     server.enqueue(("ok", "nope"), ("ok", "still nope"), ("ok", "never"))
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     result = submit(store, grader_for(server), QUESTION, RUBRIC, ANSWER)
     assert len(server.requests) == 3
     assert result.grade.grader == "semantic"
@@ -169,7 +170,7 @@ def test_an_obedient_model_cannot_be_talked_into_full_marks(server):
 )
 def test_failures_end_in_offline_fallback_with_reason(server, replies, reason):
     server.enqueue(*replies, *[("garbage", "x")] * 3)
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     grader = grader_for(server, INTERVIEWER_LLM_TIMEOUT="0.5", INTERVIEWER_LLM_MODEL="fake-model")
     result = submit(store, grader, QUESTION, RUBRIC, ANSWER)
     assert result.grade.grader == "semantic"  # the best offline grader
@@ -184,15 +185,15 @@ def test_retry_after_is_honoured_then_succeeds(server):
 
 
 def test_connection_refused_and_list_models(server):
-    assert list_models(server.base_url) == ["fake-model"]
-    with pytest.raises(GradingError, match=r"cannot connect to 127\.0\.0\.1:9 \(is the server running\?\)"):
-        list_models("http://127.0.0.1:9/v1", timeout=2)
+    assert LLMClient(server.base_url).models() == ["fake-model"]
+    with pytest.raises(LLMError, match=r"cannot connect to 127\.0\.0\.1:9 \(is the server running\?\)"):
+        LLMClient("http://127.0.0.1:9/v1", timeout=2, max_retries=0).models()
 
 
 def test_api_key_never_reaches_the_database(server, tmp_path):
     secret = "sk-test-very-secret-123"
     server.enqueue(("ok", output()))
-    store = Store.open(tmp_path / "h.db")
+    store = Store.open(tmp_path / "h.db").for_profile("default")
     grader = grader_for(server, INTERVIEWER_LLM_API_KEY=secret)
     submit(store, grader, QUESTION, RUBRIC, ANSWER)
     dump = "\n".join(store.db.iterdump())
@@ -201,10 +202,10 @@ def test_api_key_never_reaches_the_database(server, tmp_path):
 
 
 def test_auto_picks_llm_only_when_configured():
-    assert load_settings({}).grader_name() == "semantic"  # the best offline grader installed
-    assert load_settings({"INTERVIEWER_LLM_BASE_URL": "http://127.0.0.1:1/v1"}).grader_name() == "llm"
-    assert load_settings({"OPENAI_API_KEY": "sk-x"}).grader_name() == "llm"
-    assert load_settings({"INTERVIEWER_GRADER": "keyword", "OPENAI_API_KEY": "sk-x"}).grader_name() == "keyword"
+    assert choose(load_settings({})) == "semantic"  # the best offline grader installed
+    assert choose(load_settings({"INTERVIEWER_LLM_BASE_URL": "http://127.0.0.1:1/v1"})) == "llm"
+    assert choose(load_settings({"OPENAI_API_KEY": "sk-x"})) == "llm"
+    assert choose(load_settings({"INTERVIEWER_GRADER": "keyword", "OPENAI_API_KEY": "sk-x"})) == "keyword"
 
 
 def test_parse_output_takes_json_out_of_prose():

@@ -10,19 +10,15 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
 from interviewer.content.bank import load_bank
-from interviewer.graders import get_grader
-from interviewer.graders.llm import LLMGrader
+from interviewer.graders import choose, get_grader
 from interviewer.graders.llm_prompt import json_schema, parse_output
 from interviewer.history.store import Store, connect
+from interviewer.llm_client import negotiated
 from interviewer.text import normalise
-
-from . import local_llm
-from .conftest import require
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 QUESTION = BANK.questions["canary-vs-blue-green"]
@@ -34,20 +30,12 @@ ANSWERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    reason = local_llm.missing()
-    require(reason and f"{reason} ({local_llm.INSTALL_HINT})")
-    with local_llm.llama_server(tmp_path_factory.mktemp("llama") / "server.log") as base_url:
-        yield base_url
-
-
-def test_grades_real_answers_through_the_app_path(server):
-    LLMGrader.negotiated.clear()
-    settings = load_settings({"INTERVIEWER_LLM_BASE_URL": server, "INTERVIEWER_LLM_TIMEOUT": "120"})
-    assert settings.grader_name() == "llm"
-    grader = get_grader(settings.grader_name(), settings=settings)
-    store = Store(connect(":memory:"))
+def test_grades_real_answers_through_the_app_path(llm_server):
+    negotiated.clear()
+    settings = load_settings({"INTERVIEWER_LLM_BASE_URL": llm_server, "INTERVIEWER_LLM_TIMEOUT": "120"})
+    assert choose(settings) == "llm"
+    grader = get_grader(choose(settings), settings=settings)
+    store = Store(connect(":memory:")).for_profile("default")
     schema = json_schema(RUBRIC)
     for answer in ANSWERS:
         result = submit(store, grader, QUESTION, RUBRIC, answer)
@@ -72,4 +60,4 @@ def test_grades_real_answers_through_the_app_path(server):
         assert saved.grade == grade and saved.grade.provenance.prompt_tokens > 0
     assert grade.score <= 25  # the injection answer
     # llama.cpp's server takes json_object with a schema; the grader learned that once.
-    assert LLMGrader.negotiated[(server, grade.model)] in ("json_schema", "json_object_schema")
+    assert negotiated[(llm_server, grade.model)] in ("json_schema", "json_object_schema")

@@ -132,6 +132,6 @@ def test_cli_quiz_is_saved_to_history(monkeypatch, capsys, isolated_env):
 
     monkeypatch.setattr("sys.stdin", io.StringIO("A\nB\n"))
     assert main(["quiz", "--count", "2", "--seed", "8"]) == 0
-    (row,) = Store.open(isolated_env / "history.db").quiz_rounds()
-    assert (row["questions"], row["seed"]) == (2, 8)
+    (row,) = Store.open(isolated_env / "history.db").for_profile("default").quiz_rounds()
+    assert (row.questions, row.seed) == (2, 8)
     assert "Score:" in capsys.readouterr().out

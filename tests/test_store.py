@@ -10,7 +10,8 @@ from sqlite_utils import Database
 from interviewer.coaching.answers import AnswerError, submit
 from interviewer.content.bank import load_bank
 from interviewer.graders import Grader, GradingError, get_grader
-from interviewer.history.store import Store, connect, migrations
+from interviewer.history.migrations import migrations
+from interviewer.history.store import Store, connect
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 QUESTION = BANK.questions["canary-vs-blue-green"]
@@ -75,7 +76,7 @@ def test_schema_columns_and_foreign_keys():
 
 
 def test_foreign_keys_are_enforced():
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     with pytest.raises(Exception, match="FOREIGN KEY"):
         store.db["grades"].insert(
             {"attempt_id": 999, "grader": "x", "score": 1, "grade_json": "{}", "created_at": "now"}
@@ -101,13 +102,13 @@ def test_upgrade_from_first_schema_keeps_rows(tmp_path):
 
     store = Store.open(path)
     assert "time_taken_s" in store.db["attempts"].columns_dict
-    (attempt,) = store.attempts("ada")
+    (attempt,) = store.for_profile("ada").attempts()
     assert attempt.answer == "kept" and attempt.status == "pending"
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_answer_saved_and_graded_then_listed_newest_first():
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     grader = get_grader("keyword")
     first = submit(store, grader, QUESTION, RUBRIC, "A canary with 5% of traffic.")
     second = submit(store, grader, QUESTION, RUBRIC, QUESTION.model_answer)
@@ -130,7 +131,7 @@ class Broken(Grader):
 
 
 def test_failing_grader_falls_back_to_the_best_offline_grader_with_reason():
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     result = submit(store, Broken(GradingError("server timed out after 30 s")), QUESTION, RUBRIC, "canary 5%")
     assert result.grade.grader == "semantic"
     assert result.grade.fallback_reason == "broken grader failed: server timed out after 30 s"
@@ -138,7 +139,7 @@ def test_failing_grader_falls_back_to_the_best_offline_grader_with_reason():
 
 
 def test_crashing_grader_never_loses_the_answer():
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     result = submit(store, Broken(RuntimeError("bug")), QUESTION, RUBRIC, "my long careful answer")
     assert result.grade is None and result.error == "RuntimeError: bug"
     saved = store.attempt(result.attempt_id)
@@ -147,7 +148,7 @@ def test_crashing_grader_never_loses_the_answer():
 
 @pytest.mark.parametrize("answer", ["", "   \n\t ", "\x00\x01", "x" * 20_001])
 def test_unusable_answers_are_refused_before_saving(answer):
-    store = Store(connect(":memory:"))
+    store = Store(connect(":memory:")).for_profile("default")
     with pytest.raises(AnswerError):
         submit(store, get_grader("keyword"), QUESTION, RUBRIC, answer)
     assert store.db["attempts"].count == 0
@@ -155,19 +156,19 @@ def test_unusable_answers_are_refused_before_saving(answer):
 
 def test_profiles_see_only_their_attempts():
     store = Store(connect(":memory:"))
-    submit(store, get_grader("keyword"), QUESTION, RUBRIC, "canary", profile="ada")
-    submit(store, get_grader("keyword"), QUESTION, RUBRIC, "blue green", profile="bob")
-    assert [a.answer for a in store.attempts("ada")] == ["canary"]
-    assert store.count_attempts("bob") == 1
+    submit(store.for_profile("ada"), get_grader("keyword"), QUESTION, RUBRIC, "canary")
+    submit(store.for_profile("bob"), get_grader("keyword"), QUESTION, RUBRIC, "blue green")
+    assert [a.answer for a in store.for_profile("ada").attempts()] == ["canary"]
+    assert store.for_profile("bob").count_attempts() == 1
 
 
 def test_drafts_survive_reopening(tmp_path):
     store = Store.open(tmp_path / "d.db")
-    store.save_draft("practice:q1", "half an answer", profile="ada")
-    store.save_draft("practice:q1", "most of an answer", profile="ada")
+    store.for_profile("ada").save_draft("practice:q1", "half an answer")
+    store.for_profile("ada").save_draft("practice:q1", "most of an answer")
     store.close()
     again = Store.open(tmp_path / "d.db")
-    assert again.draft("practice:q1", profile="ada") == "most of an answer"
-    assert again.draft("practice:q1") is None  # another profile's draft
-    again.delete_draft("practice:q1", profile="ada")
-    assert again.draft("practice:q1", profile="ada") is None
+    assert again.for_profile("ada").draft("practice:q1") == "most of an answer"
+    assert again.for_profile("default").draft("practice:q1") is None  # another profile's draft
+    again.for_profile("ada").delete_draft("practice:q1")
+    assert again.for_profile("ada").draft("practice:q1") is None

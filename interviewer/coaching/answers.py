@@ -6,10 +6,10 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
-from ..config import offline_graders
 from ..content.bank import Bank, BankError
-from ..graders import Grader, GradingError, get_grader
-from ..history.store import DEFAULT_PROFILE, Store
+from ..errors import UserError
+from ..graders import Grader, GradingError, get_grader, offline_order
+from ..history.store import ProfileStore
 from ..models import Grade, Question, Rubric
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 20_000
 
 
-class AnswerError(ValueError):
+class AnswerError(UserError, ValueError):
     """The answer cannot be graded as given. The message is safe to show a user."""
 
 
@@ -42,26 +42,23 @@ def find_question(bank: Bank, question_id: str) -> tuple[Question, Rubric]:
 
 
 def grade_with_fallback(grader: Grader, question: Question, rubric: Rubric, answer: str) -> Grade:
-    """Grade; if the grader fails, the best offline grader that works grades instead (semantic, then keyword),
-    and the reasons are recorded with the grade."""
+    """Grade; if the grader fails, the best offline grader that works grades instead (in the order `auto`
+    uses), and the reasons are recorded with the grade."""
     try:
         return grader.grade(question, rubric, answer)
     except GradingError as exc:
-        if grader.name == "keyword":
-            raise
-        reasons, raw_output = [f"{grader.name} grader failed: {exc}"], exc.raw_output
-    for name in [n for n in offline_graders() if n != grader.name]:
+        reasons, raw_output, last = [f"{grader.name} grader failed: {exc}"], exc.raw_output, exc
+    for name in [n for n in offline_order() if n != grader.name]:
         try:
             fallback = get_grader(name).grade(question, rubric, answer)
         except GradingError as exc:
-            if name == "keyword":
-                raise
             reasons.append(f"{name} grader failed: {exc}")
+            last = exc
             continue
         log.warning("%s; graded by %s instead", "; ".join(reasons), name)
         provenance = fallback.provenance.model_copy(update={"raw_output": raw_output})
         return fallback.model_copy(update={"fallback_reason": "; ".join(reasons), "provenance": provenance})
-    raise GradingError("; ".join(reasons))  # unreachable while keyword is installed, which it always is
+    raise last  # no offline grader left to fall back to
 
 
 @dataclass
@@ -72,22 +69,21 @@ class Submission:
 
 
 def submit(
-    store: Store,
+    store: ProfileStore,
     grader: Grader,
     question: Question,
     rubric: Rubric,
     answer: str,
     *,
-    profile: str = DEFAULT_PROFILE,
     session_id: int | None = None,
     **attempt: object,
 ) -> Submission:
     """Save the answer, then grade it. A grading failure is recorded on the attempt, never raised.
 
-    `attempt` passes through to `Store.save_attempt` (source, timing, follow-up links).
+    `attempt` passes through to `ProfileStore.save_attempt` (source, timing, follow-up links).
     """
     answer = clean_answer(answer)
-    attempt_id = store.save_attempt(question, rubric, answer, profile=profile, session_id=session_id, **attempt)
+    attempt_id = store.save_attempt(question, rubric, answer, session_id=session_id, **attempt)
     try:
         grade = grade_with_fallback(grader, question, rubric, answer)
     except Exception as exc:  # any grader bug must still leave the saved answer intact

@@ -15,15 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-import openai
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from ..config import Settings
 from ..content import packs
 from ..content.bank import DEFAULT_ROOT, load_paths
-from ..graders.base import GradingError
-from ..graders.llm import FORMATS, explain, first_model, format_rejected, host_of, make_client, response_format
+from ..errors import UserError
+from ..llm_client import LLMClient, LLMError, ReplyInvalid
 from ..models import PackInfo, Question, Rubric
 from .tailor import Gap
 
@@ -44,7 +43,7 @@ ANCHORS = {
 }
 
 
-class DraftError(Exception):
+class DraftError(UserError):
     """No valid drafts: the server failed, or its output stayed invalid after a re-ask."""
 
     def __init__(self, message: str, raw_output: str | None = None):
@@ -202,62 +201,36 @@ def draft_questions(
         raise DraftError("no gaps to draft questions for")
     if not settings.llm_configured:
         raise DraftError("drafting questions needs an LLM; set one up on the Settings page")
-    made, base_url = make_client(settings)
-    client = client or made
-    host, timeout = host_of(base_url), settings.llm_timeout
     skills = {s.id: s for s in load_skills()}
     topic_of = {g.id: (skills[g.id].topics or [g.id])[0] for g in gaps}
     asked = {g.id for g in gaps}
-    schema = output_schema(sorted(asked))
     wanted = "\n".join(f'- skill "{g.id}": {g.name}' for g in gaps)
     messages = [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f"Write one question for each of these skills:\n{wanted}"},
     ]
+
+    def parse(raw: str) -> tuple[list[Draft], list[str]]:
+        drafts, problems = _parse(raw, asked, topic_of, packs)
+        if not drafts:
+            raise ReplyInvalid("; ".join(problems[:5]))
+        return drafts, problems
+
     try:
-        model = settings.llm_model or first_model(client, host, timeout)
-    except GradingError as exc:
-        raise DraftError(str(exc)) from None
-    fmt, reasked, raw = FORMATS[0], False, ""
-    while True:
-        kwargs: dict[str, Any] = {}
-        if (rf := response_format(fmt, schema, "drafts")) is not None:
-            kwargs["response_format"] = rf
-        else:
-            messages[-1]["content"] += "\nReply with JSON matching this schema: " + json.dumps(schema)
-        try:
-            response = client.chat.completions.create(
-                model=model, messages=messages, temperature=0.3, seed=7, max_tokens=max_tokens, **kwargs
-            )
-        except openai.APIStatusError as exc:
-            if fmt == FORMATS[-1] or not format_rejected(exc):
-                raise DraftError(explain(exc, host, timeout)) from None
-            fmt = FORMATS[FORMATS.index(fmt) + 1]
-            continue
-        except openai.OpenAIError as exc:
-            raise DraftError(explain(exc, host, timeout)) from None
-        except ValueError:
-            raise DraftError(f"{host} sent a reply that is not an OpenAI-compatible response") from None
-        choice = response.choices[0] if response.choices else None
-        raw = (choice.message.content or "") if choice else ""
-        if choice is None or choice.finish_reason == "length":
-            drafts, problems = [], ["the reply was cut off at the token limit; keep the texts shorter"]
-        else:
-            drafts, problems = _parse(raw, asked, topic_of, packs)
-        if drafts:
-            return drafts, problems
-        if reasked:
-            raise DraftError(
-                f"{model} gave no valid question drafts after 2 tries: " + "; ".join(problems[:3]), raw_output=raw
-            )
-        reasked = True
-        messages += [
-            {"role": "assistant", "content": raw[:6000]},
-            {
-                "role": "user",
-                "content": "That reply was invalid: " + "; ".join(problems[:5]) + ". Reply with corrected JSON only.",
-            },
-        ]
+        reply = LLMClient.from_settings(settings, client=client).complete_json(
+            messages,
+            schema=output_schema(sorted(asked)),
+            parse=parse,
+            name="drafts",
+            max_reasks=1,
+            what="question drafts",
+            temperature=0.3,
+            seed=7,
+            max_tokens=max_tokens,
+        )
+    except LLMError as exc:
+        raise DraftError(str(exc), raw_output=exc.raw_output) from None
+    return reply.value
 
 
 def save_drafts(drafts: list[Draft], packs_dir: Path, root: Path = DEFAULT_ROOT) -> Path:

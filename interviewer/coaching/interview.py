@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from ..content.bank import Bank, BankError
-from ..graders import Grader
+from ..graders import Grader, grader_class
 from ..graders.base import FOLLOW_UP
 from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
-from ..history.store import DEFAULT_PROFILE, Store
+from ..history.store import ProfileStore, SessionRow
 from ..models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
 from ..text import content_words, matches_all, normalise
 from .answers import AnswerError, Submission, find_question, submit
@@ -156,43 +156,47 @@ def plan(
 
 
 def start(
-    store: Store,
+    store: ProfileStore,
     bank: Bank,
     mode: str,
     question_ids: list[str],
     *,
     coached: bool = True,
-    profile: str = DEFAULT_PROFILE,
 ) -> Session:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     if not question_ids:
         raise BankError("no questions match these settings")
     runs = [QuestionRun(question_id=q, kind=bank.questions[q].kind) for q in question_ids]
-    session = Session(id=store.start_session(mode, profile), mode=mode, coached=coached, runs=runs)
+    session = Session(id=store.start_session(mode), mode=mode, coached=coached, runs=runs)
     save(store, session)
     return session
 
 
-def save(store: Store, session: Session) -> None:
+def save(store: ProfileStore, session: Session) -> None:
     store.save_session_state(session.id, session.model_dump_json(), finished=session.finished)
 
 
-def resume(store: Store, session_id: int, profile: str = DEFAULT_PROFILE) -> Session | None:
-    row = store.session(session_id, profile)
-    return Session.model_validate_json(row["state_json"]) if row and row.get("state_json") else None
+def resume(store: ProfileStore, session_id: int) -> Session | None:
+    row = store.session(session_id)
+    return Session.model_validate_json(row.state_json) if row and row.state_json else None
+
+
+def unfinished(store: ProfileStore, mode: str) -> list[tuple[SessionRow, Session]]:
+    """The profile's open sessions of this mode, newest first, with their state, to resume."""
+    return [(row, Session.model_validate_json(row.state_json)) for row in store.open_sessions(mode) if row.state_json]
 
 
 def recent_practice(
-    store: Store, question_id: str, profile: str = DEFAULT_PROFILE, *, now: float, within_s: float = RECENT_PRACTICE_S
+    store: ProfileStore, question_id: str, *, now: float, within_s: float = RECENT_PRACTICE_S
 ) -> tuple[Session, Attempt] | None:
     """The practice session of the latest answer to this question, if it was given in the last `within_s`
     seconds, with that answer. The session may still have a follow-up open."""
     since = datetime.fromtimestamp(now - within_s, UTC).isoformat(timespec="milliseconds")
-    latest = store.attempts(profile, limit=1, question_id=question_id, mode="practice", since=since)
+    latest = store.attempts(limit=1, question_id=question_id, mode="practice", since=since)
     if not latest or latest[0].session_id is None:
         return None
-    session = resume(store, latest[0].session_id, profile)
+    session = resume(store, latest[0].session_id)
     # The state is saved after grading: a process killed meanwhile leaves a session that never saw the answer.
     if session is None or session.runs[0].attempt_id != latest[0].id:
         return None
@@ -236,23 +240,23 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
         return
     target = open_[0]
     text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target))
-    # The LLM grader phrases its own probe; use it for the first follow-up only when it is about the
-    # gap we chose, so the follow-up is graded against the criterion it actually asks about.
-    llm_probe = grade.follow_up if grade and grade.grader != "keyword" and not run.follow_ups else None
+    # A grader that writes follow-ups (the LLM grader) phrases its own probe; use it for the first follow-up
+    # only when it is about the gap we chose, so the follow-up is graded against the criterion it asks about.
+    writer = grader_class(grade.grader) if grade else None
+    llm_probe = grade.follow_up if writer and writer.writes_follow_up and not run.follow_ups else None
     if llm_probe and _aims_at(llm_probe, rubric.criterion(target)):
         text = llm_probe
     run.follow_ups.append(FollowUp(criterion=target, question=text))
 
 
 def answer(
-    store: Store,
+    store: ProfileStore,
     grader: Grader,
     bank: Bank,
     session: Session,
     text: str,
     *,
     now: float,
-    profile: str = DEFAULT_PROFILE,
     source: str = "typed",
     delivery: dict | None = None,
 ) -> Submission:
@@ -273,7 +277,6 @@ def answer(
             question,
             rubric,
             text,
-            profile=profile,
             session_id=session.id,
             source=source,
             time_taken_s=elapsed,
@@ -294,7 +297,6 @@ def answer(
             sub_question,
             sub_rubric,
             text,
-            profile=profile,
             session_id=session.id,
             source=source,
             parent_id=run.attempt_id,
@@ -314,7 +316,7 @@ def answer(
     return result
 
 
-def skip_follow_up(store: Store, bank: Bank, session: Session) -> None:
+def skip_follow_up(store: ProfileStore, bank: Bank, session: Session) -> None:
     run = session.current
     pending = run.pending_follow_up if run else None
     if pending is None:
@@ -325,7 +327,7 @@ def skip_follow_up(store: Store, bank: Bank, session: Session) -> None:
     save(store, session)
 
 
-def next_question(store: Store, session: Session) -> None:
+def next_question(store: ProfileStore, session: Session) -> None:
     if session.current is not None:
         session.current.done = True
         for f in session.current.follow_ups:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, Field
 
 from ..content.bank import Bank
+from ..errors import UserError
 from ..models import GlossaryTerm, QuizQuestion
 from ..text import group_pattern, normalise
 
@@ -21,7 +22,7 @@ LEVELS = ("easy", "medium", "hard")
 STANDARD_MIX = {"easy": 5, "medium": 6, "hard": 4}  # the usual 15-question, 20-minute round
 
 
-class QuizError(ValueError):
+class QuizError(UserError, ValueError):
     """A round cannot be built as asked; the message says why."""
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..errors import UserError
+
 MAX_SECONDS = 600
 FORMATS = (".wav", ".mp3", ".m4a", ".webm", ".ogg")
 # Whisper drops fillers unless the prompt shows them, and misspells jargon unless it has seen it.
@@ -26,7 +28,7 @@ PAUSE_S = 2.0
 PACE = (130, 160)  # comfortable words per minute for an interview answer
 
 
-class AudioError(ValueError):
+class AudioError(UserError, ValueError):
     """The audio cannot be transcribed; the message says why in plain words."""
 
 

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from ..content.bank import Bank
+from ..errors import UserError
 from ..models import Question
 from ..text import group_pattern, normalise
 
@@ -41,7 +42,7 @@ _NICE_HEADING = re.compile(r"\b(nice to have|nice-to-have|bonus|preferred|a plus
 _MUST_HEADING = re.compile(r"\b(requirements?|required|must have|must-have|you have|you will|qualifications)\b", re.I)
 
 
-class TailorError(ValueError):
+class TailorError(UserError, ValueError):
     """A job description that cannot be read or used; the message says why in plain words."""
 
 

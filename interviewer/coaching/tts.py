@@ -11,9 +11,12 @@ import json
 import os
 from pathlib import Path
 
+import openai
 from pydantic import BaseModel, Field
 
 from ..config import Settings
+from ..errors import UserError
+from ..llm_client import LLMClient
 
 DEFAULT_MODEL = "tts-1"
 DEFAULT_VOICE = "alloy"
@@ -21,7 +24,7 @@ MAX_CHARS = 4096  # OpenAI's limit per request; every question is far shorter
 CACHE_ENV = "INTERVIEWER_TTS_CACHE"
 
 
-class TTSError(RuntimeError):
+class TTSError(UserError):
     """Speech could not be made; the message says why in plain words (never with a key in it)."""
 
 
@@ -72,13 +75,9 @@ class APISpeaker:
         timeout: float = 60,
         cache: Path | None = None,
     ):
-        from openai import OpenAI
-
-        from ..graders.llm import host_of
-
         # Not retried: a listener waiting on a button would rather see the error than wait three timeouts.
-        self.client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
-        self.host = host_of(str(self.client.base_url))
+        self.llm = LLMClient(base_url, api_key, timeout=timeout, max_retries=0)
+        self.client, self.host = self.llm.client, self.llm.host
         self.model = model or DEFAULT_MODEL
         self.voice = voice or DEFAULT_VOICE
         self.speed = speed
@@ -103,10 +102,6 @@ class APISpeaker:
 
     def speak(self, text: str) -> bytes:
         """The audio for `text` (mp3, wav, ... as the server sends it; see `audio_mime`). Raises TTSError."""
-        import openai
-
-        from ..graders.llm import explain
-
         text = text.strip()
         if not text:
             raise TTSError("there is no text to read")
@@ -120,7 +115,7 @@ class APISpeaker:
             response = self.client.audio.speech.create(model=self.model, voice=self.voice, input=text, **extra)
             audio = response.read()
         except openai.OpenAIError as exc:
-            raise TTSError(f"the speech server failed: {explain(exc, self.host, self.timeout)}") from None
+            raise TTSError(f"the speech server failed: {self.llm.error(exc)}") from None
         if not audio:
             raise TTSError(f"the speech server at {self.host} sent no audio")
         try:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import UserError
 from ..models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
@@ -61,7 +62,7 @@ class Bank:
         return sorted({p.path for p in self.problems})
 
 
-class BankError(Exception):
+class BankError(UserError):
     """Raised when a question or rubric asked for by id does not exist."""
 
 

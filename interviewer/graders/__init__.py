@@ -1,3 +1,15 @@
-from .base import Grader, GradingError, UnknownGraderError, available, get_grader, register
+from .base import Grader, GradingError, register, unregister
+from .registry import UnknownGraderError, available, choose, get_grader, grader_class, offline_order
 
-__all__ = ["Grader", "GradingError", "UnknownGraderError", "available", "get_grader", "register"]
+__all__ = [
+    "Grader",
+    "GradingError",
+    "UnknownGraderError",
+    "available",
+    "choose",
+    "get_grader",
+    "grader_class",
+    "offline_order",
+    "register",
+    "unregister",
+]

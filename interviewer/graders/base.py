@@ -1,15 +1,14 @@
-"""The grader interface and registry. Every backend is one file with one `Grader` subclass."""
+"""The grader interface. Every backend is one file in this package with one `@register`ed `Grader` subclass."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from importlib.metadata import entry_points
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ..config import Settings
+from ..errors import UserError
 from ..models import Grade, Question, Rubric
 
-ENTRY_POINT_GROUP = "interviewer.graders"
 FOLLOW_UP = "\n\nFollow-up: "  # how a follow-up's probe is appended to the question's prompt for grading
 
 
@@ -19,7 +18,7 @@ def asked_text(question: Question) -> str:
     return question.prompt.split(FOLLOW_UP, 1)[0]
 
 
-class GradingError(Exception):
+class GradingError(UserError):
     """A grader could not produce a grade. The message is safe to show a user."""
 
     def __init__(self, message: str, *, raw_output: str | None = None):
@@ -27,17 +26,24 @@ class GradingError(Exception):
         self.raw_output = raw_output
 
 
-class UnknownGraderError(KeyError):
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
-
-
 class Grader(ABC):
+    """One grading backend. What it is, as class attributes, so no code elsewhere needs to know its name."""
+
     name: ClassVar[str]
-    needs_server: ClassVar[bool] = False
+    label: ClassVar[str] = ""  # what the user sees; the name when empty
+    # Grades on this machine alone: can be `auto`'s pick without a server, and a fallback when another fails.
+    offline: ClassVar[bool] = True
+    needs_server: ClassVar[bool] = False  # talks to an LLM server (shown with its model on the sidebar)
+    # Writes a follow-up question for this very answer, rather than picking one of the rubric's.
+    writes_follow_up: ClassVar[bool] = False
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings
+
+    @classmethod
+    def unavailable(cls, settings: Settings) -> str | None:
+        """Why this grader cannot run here with these settings, in plain words; None when it can."""
+        return None
 
     @abstractmethod
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
@@ -52,23 +58,6 @@ def register(cls: type[Grader]) -> type[Grader]:
     return cls
 
 
-def _discover() -> None:
-    from . import keyword, llm, semantic  # noqa: F401  (registers the built-in graders)
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in _REGISTRY:
-            register(ep.load())
-
-
-def available() -> list[str]:
-    _discover()
-    return sorted(_REGISTRY)
-
-
-def get_grader(name: str, **options: Any) -> Grader:
-    _discover()
-    try:
-        cls = _REGISTRY[name]
-    except KeyError:
-        raise UnknownGraderError(f"unknown grader {name!r}; available: {', '.join(sorted(_REGISTRY))}") from None
-    return cls(**options)
+def unregister(name: str) -> None:
+    """Take a grader out again (tests register fakes and remove them)."""
+    _REGISTRY.pop(name, None)

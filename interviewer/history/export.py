@@ -4,59 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..content.bank import Bank
-from ..models import LEVEL_LABELS, Attempt, Grade
-from .store import DEFAULT_PROFILE, Store, now
+from ..errors import UserError
+from ..models import LEVEL_LABELS, Attempt
+from .store import ProfileStore, Store
+from .store.rows import AttemptRecord, FollowUpRecord
 
 FORMAT = "interviewer-history"
 VERSION = 1
 PAGE = 500
 
 
-class HistoryImportError(ValueError):
+class HistoryImportError(UserError, ValueError):
     """The file cannot be imported; nothing was changed. The message says what and where."""
-
-
-class FollowUpRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    criterion_id: str | None = None
-    answer: str
-    created_at: str
-    status: Literal["pending", "graded", "failed"]
-    error: str | None = None
-    grade: Grade | None = None
-    source: str | None = None
-    delivery: dict | None = None
-
-    @field_validator("created_at")
-    @classmethod
-    def _timestamp(cls, value: str) -> str:
-        """Stored in one form (UTC, ISO 8601) so history sorts and the scheduler can do date arithmetic."""
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an ISO 8601 date and time") from None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)  # exports always carry an offset; a hand-made file may not
-        return parsed.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-class AttemptRecord(FollowUpRecord):
-    question_id: str
-    topic: str | None = None
-    rubric_id: str | None = None
-    rubric_version: int | None = None
-    mode: str | None = None
-    time_taken_s: float | None = None
-    overran: bool | None = None
-    follow_ups: list[FollowUpRecord] = []
 
 
 class ExportFile(BaseModel):
@@ -68,17 +34,17 @@ class ExportFile(BaseModel):
     attempts: list[AttemptRecord]
 
 
-def _all_attempts(store: Store, profile: str) -> Iterator[Attempt]:
+def _all_attempts(store: ProfileStore) -> Iterator[Attempt]:
     offset = 0
-    while page := store.attempts(profile, limit=PAGE, offset=offset):
+    while page := store.attempts(limit=PAGE, offset=offset):
         yield from page
         offset += PAGE
 
 
-def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]:
+def records(store: ProfileStore) -> list[AttemptRecord]:
     """Every top-level attempt of a profile, oldest first, with its follow-ups."""
-    attempts = sorted(_all_attempts(store, profile), key=lambda a: (a.created_at, a.id))
-    modes = {r["id"]: r["mode"] for r in store.db.query("SELECT id, mode FROM sessions")}
+    attempts = sorted(_all_attempts(store), key=lambda a: (a.created_at, a.id))
+    modes = store.session_modes()
     out = []
     for a in attempts:
         follow_ups = [
@@ -92,7 +58,7 @@ def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]
                 source=f.source,
                 delivery=f.delivery,
             )
-            for f in store.follow_ups(a.id, profile)
+            for f in store.follow_ups(a.id)
         ]
         out.append(
             AttemptRecord(
@@ -116,13 +82,13 @@ def records(store: Store, profile: str = DEFAULT_PROFILE) -> list[AttemptRecord]
     return out
 
 
-def to_json(store: Store, profile: str = DEFAULT_PROFILE) -> str:
+def to_json(store: ProfileStore) -> str:
     data = ExportFile(
         format=FORMAT,
         version=VERSION,
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        profile=profile,
-        attempts=records(store, profile),
+        profile=store.profile,
+        attempts=records(store),
     )
     return data.model_dump_json(indent=2)
 
@@ -147,16 +113,16 @@ CSV_COLUMNS = [
 ]
 
 
-def to_csv(store: Store, profile: str = DEFAULT_PROFILE) -> str:
+def to_csv(store: ProfileStore) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS)
     writer.writeheader()
-    for r in records(store, profile):
+    for r in records(store):
         g = r.grade
         writer.writerow(
             {
                 "created_at": r.created_at,
-                "profile": profile,
+                "profile": store.profile,
                 "question_id": r.question_id,
                 "topic": r.topic,
                 "mode": r.mode,
@@ -180,10 +146,9 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
 
 
-def to_markdown(store: Store, bank: Bank, profile: str = DEFAULT_PROFILE) -> str:
-    from .progress import topic_mastery
-
-    recs = records(store, profile)
+def to_markdown(store: ProfileStore, bank: Bank) -> str:
+    profile = store.profile
+    recs = records(store)
     scores = [r.grade.score for r in recs if r.grade]
     lines = [f"# Interview practice report: {profile}", ""]
     lines.append(
@@ -191,10 +156,10 @@ def to_markdown(store: Store, bank: Bank, profile: str = DEFAULT_PROFILE) -> str
         + (f", average score {sum(scores) / len(scores):.0f}/100" if scores else "")
         + f". Exported {datetime.now(UTC):%Y-%m-%d}."
     )
-    mastery = topic_mastery(store, profile)
+    mastery = store.topic_mastery()
     if mastery:
         lines += ["", "| topic | mastery | questions |", "| --- | --- | --- |"]
-        lines += [f"| {m['topic']} | {m['mastery']:.0f} | {m['questions']} |" for m in mastery]
+        lines += [f"| {m.topic} | {m.mastery:.0f} | {m.questions} |" for m in mastery]
     for r in reversed(recs):
         question = bank.questions.get(r.question_id)
         title = question.title if question else r.question_id
@@ -230,70 +195,16 @@ def import_json(store: Store, text: str, profile: str | None = None) -> int:
         where = ".".join(str(p) for p in first["loc"]) or "file"
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
         raise HistoryImportError(f"{where}: {first['msg']}{more}") from None
-    target = profile or data.profile
-    db = store.db
-    with store.write():
-        profile_id = store.profile_id(target)
-        sessions: dict[str, int] = {}
-        for r in data.attempts:
-            session_id = None
-            if r.mode:
-                if r.mode not in sessions:
-                    sessions[r.mode] = (
-                        db["sessions"]
-                        .insert({"profile_id": profile_id, "mode": r.mode, "started_at": now(), "status": "imported"})
-                        .last_pk
-                    )
-                session_id = sessions[r.mode]
-            parent = _insert(store, profile_id, session_id, r, None)
-            for f in r.follow_ups:
-                _insert(store, profile_id, session_id, f, parent, base=r)
-    return len(data.attempts)
+    return store.for_profile(profile or data.profile).import_records(data.attempts)
 
 
-def _insert(
-    store: Store,
-    profile_id: int,
-    session_id: int | None,
-    r: FollowUpRecord,
-    parent_id: int | None,
-    base: AttemptRecord | None = None,
-) -> int:
-    main = base or r
-    row = {
-        "profile_id": profile_id,
-        "session_id": session_id,
-        "question_id": main.question_id,
-        "topic": main.topic,
-        "rubric_id": main.rubric_id,
-        "rubric_version": main.rubric_version,
-        "answer": r.answer,
-        "source": r.source or main.source,
-        "status": "pending",
-        "created_at": r.created_at,
-        "parent_id": parent_id,
-        "criterion_id": r.criterion_id,
-        "time_taken_s": None if base else main.time_taken_s,
-        "overran": None if base else main.overran,
-        "delivery_json": json.dumps(r.delivery) if r.delivery else None,
-    }
-    attempt_id = store.db["attempts"].insert(row).last_pk
-    if r.grade:
-        store.save_grade(attempt_id, r.grade)
-    if r.status == "failed":
-        store.mark_failed(attempt_id, r.error or "")
-    elif r.status == "pending":
-        store.db["attempts"].update(attempt_id, {"status": "pending", "graded_at": None})
-    return attempt_id
-
-
-def dumps(store: Store, fmt: str, bank: Bank, profile: str = DEFAULT_PROFILE) -> str:
+def dumps(store: ProfileStore, fmt: str, bank: Bank) -> str:
     if fmt == "json":
-        return to_json(store, profile)
+        return to_json(store)
     if fmt == "csv":
-        return to_csv(store, profile)
+        return to_csv(store)
     if fmt == "md":
-        return to_markdown(store, bank, profile)
+        return to_markdown(store, bank)
     raise ValueError(f"unknown export format {fmt!r} (md, json or csv)")
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import streamlit as st
 
 from ..coaching import interview, speech
-from ..coaching.answers import AnswerError, clean_answer
+from ..coaching.answers import clean_answer
 from ..coaching.interview import QuestionRun, Session
+from ..errors import UserError
 from ..models import Question, Rubric
 from . import state
 from .feedback import md_escape, render_criterion, render_grade
@@ -29,14 +30,14 @@ def render_conversation(
     session: Session, run: QuestionRun, question: Question, *, coached: bool, autoplay: bool = False
 ) -> None:
     """`autoplay` reads each new question and follow-up aloud once, as it is asked."""
-    store, profile = state.store(), state.settings().profile
+    store = state.store()
     with st.chat_message("assistant", avatar=INTERVIEWER):
         st.markdown(question.prompt)
         st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
         listen(question.prompt, f"{session.id}_{run.question_id}", autoplay=autoplay and run.attempt_id is None)
     if run.attempt_id is None:
         return
-    main = store.attempt(run.attempt_id, profile)
+    main = store.attempt(run.attempt_id)
     with st.chat_message("user", avatar=CANDIDATE):
         _answer_text(main.answer)
         if run.overran:
@@ -46,7 +47,7 @@ def render_conversation(
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
             render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
-    answers = {a.id: a for a in store.follow_ups(run.attempt_id, profile)}
+    answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
     for i, follow_up in enumerate(run.follow_ups):
         with st.chat_message("assistant", avatar=INTERVIEWER):
             st.markdown(md_escape(follow_up.question))
@@ -78,7 +79,7 @@ def render_result(run: QuestionRun, rubric: Rubric) -> None:
 
 
 def _save_draft(widget_key: str, draft_key: str) -> None:
-    state.store().save_draft(draft_key, st.session_state.get(widget_key, ""), profile=state.settings().profile)
+    state.store().save_draft(draft_key, st.session_state.get(widget_key, ""))
 
 
 def voice_input(widget_key: str, minutes: float | None) -> None:
@@ -98,7 +99,7 @@ def voice_input(widget_key: str, minutes: float | None) -> None:
         path.write_bytes(audio.getvalue())
         try:
             transcript = state.transcriber().transcribe(path)
-        except speech.AudioError as exc:
+        except UserError as exc:
             st.warning(f"{exc}. Your typed answer is kept.")
             return
     typed = st.session_state.get(widget_key, "").strip()
@@ -121,7 +122,7 @@ def answer_box(widget_key: str, draft_key: str, label: str, minutes: float | Non
     sends it: when the box loses focus or on Ctrl+Enter. A text area sends nothing while typing, so text
     typed since then is lost on a refresh. Spoken answers come in through `voice_input` above it."""
     if widget_key not in st.session_state:
-        st.session_state[widget_key] = state.store().draft(draft_key, profile=state.settings().profile) or ""
+        st.session_state[widget_key] = state.store().draft(draft_key) or ""
     voice_input(widget_key, minutes)
     st.text_area(
         label,
@@ -163,10 +164,9 @@ def answer_step(
         return False
     try:
         clean_answer(text)
-    except AnswerError as exc:
+    except UserError as exc:
         st.warning(str(exc))
         return False
-    settings = state.settings()
     if ensure_session is not None:
         session = ensure_session()
     delivery = st.session_state.get(f"{widget_key}_delivery")
@@ -178,13 +178,12 @@ def answer_step(
             session,
             text,
             now=time.time(),
-            profile=settings.profile,
             source="voice" if delivery else "typed",
             delivery=delivery,
         )
     )
     if result.attempt_id:  # saved: the draft has done its job
-        state.store().delete_draft(draft_key, profile=settings.profile)
+        state.store().delete_draft(draft_key)
         for key in (widget_key, f"{widget_key}_delivery"):
             st.session_state.pop(key, None)
     return True

@@ -74,19 +74,19 @@ def _compare(attempt: Attempt, previous: Attempt) -> None:
 def render() -> None:
     st.title("History")
     follow_goto()
-    settings, store, bank = state.settings(), state.store(), state.bank()
+    store, bank = state.store(), state.bank()
     resume_buttons("history_resume")
     # Registered graders, and any that graded this history but is no longer installed (a plugin).
-    graders = sorted(set(available()) | set(store.graders(settings.profile)))
+    graders = sorted(set(available()) | set(store.graders()))
     filters = _filters(bank, graders)
-    attempts = store.attempts(settings.profile, limit=PAGE_SIZE, **filters)
+    attempts = store.attempts(limit=PAGE_SIZE, **filters)
     if not attempts:
         if any(filters.values()):
             st.info("No attempts match these filters.")
         else:
             st.info("No attempts yet. Answer a question on the Practice page and it will appear here.")
         return
-    total = store.count_filtered(settings.profile, **filters)
+    total = store.count_filtered(**filters)
     st.caption(f"{total} attempt(s)" + (f", newest {PAGE_SIZE} shown" if total > PAGE_SIZE else ""))
 
     def title(qid: str) -> str:
@@ -155,7 +155,7 @@ def render() -> None:
         st.error(f"Grading failed: {md_escape(attempt.error or '')}. The answer is kept.")
     else:
         st.info("Not graded yet.")
-    for follow_up in store.follow_ups(attempt.id, attempt.profile):
+    for follow_up in store.follow_ups(attempt.id):
         with st.container(border=True):
             st.markdown(f"**Follow-up** on {md_escape(follow_up.criterion_id or '')}")
             _text(follow_up.answer)

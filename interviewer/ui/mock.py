@@ -8,6 +8,7 @@ import streamlit as st
 
 from ..coaching import interview
 from ..coaching.answers import find_question
+from ..history.store import SessionRow
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape
@@ -57,17 +58,14 @@ def _setup() -> None:
 def start(question_ids: list[str], *, coached: bool = True, read_aloud: bool | None = None) -> None:
     """Start a mock interview with exactly these questions, in this order (the setup form's plan, or a
     preset list such as the Tailor page's top matches); the Mock interview page then shows it."""
-    session = interview.start(
-        state.store(), state.bank(), "mock", question_ids, coached=coached, profile=state.settings().profile
-    )
+    session = interview.start(state.store(), state.bank(), "mock", question_ids, coached=coached)
     st.session_state[SESSION] = session.id
     st.session_state[READ_ALOUD] = state.settings().tts_autoplay_mock if read_aloud is None else read_aloud
 
 
-def resume_label(row: dict, bank) -> str:
+def resume_label(row: SessionRow, session: interview.Session, bank) -> str:
     """A button label that tells unfinished interviews apart: several can start in the same minute."""
-    when = row["started_at"][:16].replace("T", " ")
-    session = interview.Session.model_validate_json(row["state_json"])
+    when = row.started_at[:16].replace("T", " ")
     answered = sum(run.answered for run in session.runs)
     known = [bank.questions[r.question_id] for r in session.runs if r.question_id in bank.questions]
     topics = list(dict.fromkeys(q.topic for q in known))
@@ -78,14 +76,14 @@ def resume_label(row: dict, bank) -> str:
 
 def resume_buttons(key_prefix: str) -> None:
     """Buttons that reopen this profile's unfinished mock interviews on the Mock interview page."""
-    unfinished = state.store().open_sessions(state.settings().profile, mode="mock")
+    unfinished = interview.unfinished(state.store(), "mock")
     if not unfinished:
         return
     bank = state.bank()
     st.subheader("Unfinished mock interviews")
-    for row in unfinished[:5]:
-        if st.button(resume_label(row, bank), key=f"{key_prefix}_{row['id']}"):
-            st.session_state[SESSION] = row["id"]
+    for row, session in unfinished[:5]:
+        if st.button(resume_label(row, session, bank), key=f"{key_prefix}_{row.id}"):
+            st.session_state[SESSION] = row.id
             st.switch_page("interviewer/ui/pages/mock.py")
 
 
@@ -157,7 +155,7 @@ def render() -> None:
         _setup()
         return
     store, bank = state.store(), state.bank()
-    session = interview.resume(store, st.session_state[SESSION], state.settings().profile)
+    session = interview.resume(store, st.session_state[SESSION])
     if session is None:
         st.session_state.pop(SESSION)
         st.rerun()

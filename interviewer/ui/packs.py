@@ -8,6 +8,7 @@ import streamlit as st
 
 from ..config import ENV, Settings
 from ..content import packs
+from ..errors import UserError
 from ..models import PackInfo
 from .escape import md_escape
 
@@ -44,7 +45,7 @@ def folder_input(current: Settings, pinned: set[str]) -> str | None:
 def _remove(name: str, folder: Path) -> None:
     try:
         removed = packs.remove_pack(name, folder)
-    except packs.PackError as exc:
+    except UserError as exc:
         st.session_state[MESSAGE] = f"error: {exc}"
     else:
         st.session_state[MESSAGE] = f"Removed pack {name!r} ({', '.join(p.name for p in removed)})."
@@ -53,7 +54,7 @@ def _remove(name: str, folder: Path) -> None:
 def _import(data: bytes, filename: str, file_id: str, folder: Path, replace: bool) -> None:
     try:
         result = packs.import_upload(data, filename, folder, replace=replace)
-    except packs.PackError as exc:
+    except UserError as exc:
         st.session_state[MESSAGE] = f"error: {exc}"
     else:
         st.session_state[DONE] = file_id
@@ -102,7 +103,7 @@ def _export(name: str, folder: Path, stamp: tuple[int, int]) -> str | None:
     page reruns on every widget change."""
     try:
         return packs.export_pack(name, folder)
-    except packs.PackError:
+    except UserError:
         return None  # a broken pack cannot be exported as a clean file; fix or remove it
 
 

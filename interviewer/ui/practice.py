@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..coaching import interview
 from ..history import progress
-from ..history.store import Store
+from ..history.store import ProfileStore
 from ..models import Question
 from . import state
 from .chat import answer_step, render_conversation, render_result
@@ -43,7 +43,7 @@ def _pick_question(questions: list[Question]) -> Question | None:
 
 
 def _recommend() -> None:
-    recs = progress.recommendations(state.store(), state.bank(), state.settings().profile, limit=1)
+    recs = progress.recommendations(state.store(), state.bank(), limit=1)
     if recs:
         st.session_state["practice_topic"] = ALL
         st.session_state["practice_difficulty"] = list(LEVELS)
@@ -62,12 +62,12 @@ def _when(created_at: str) -> str:
     return f"{local:%H:%M}{zone}, " + (f"{minutes} min ago" if minutes >= 1 else "just now")
 
 
-def _last_answer(store: Store, question_id: str, profile: str) -> tuple[interview.Session, str] | None:
+def _last_answer(store: ProfileStore, question_id: str) -> tuple[interview.Session, str] | None:
     """This question's recent practice session, when a new browser session (a refresh) opens it: the
     answer and its feedback are in the database, only the browser session forgot them."""
-    if store.draft(f"practice:{question_id}:main", profile):  # a new answer was begun since; show that
+    if store.draft(f"practice:{question_id}:main"):  # a new answer was begun since; show that
         return None
-    found = interview.recent_practice(store, question_id, profile, now=time.time())
+    found = interview.recent_practice(store, question_id, now=time.time())
     return (found[0], found[1].created_at) if found else None
 
 
@@ -103,14 +103,15 @@ def render() -> None:
     if why:
         st.caption(f"Recommended: {why}")
     rubric = bank.rubric_for(question)
-    store, profile = state.store(), state.settings().profile
+    store = state.store()
+    profile = store.profile
     sessions = st.session_state.setdefault("practice_sessions", {})
     shown_at = st.session_state.setdefault("practice_shown_at", {}).setdefault(question.id, time.time())
-    session = interview.resume(store, sessions[question.id], profile) if question.id in sessions else None
+    session = interview.resume(store, sessions[question.id]) if question.id in sessions else None
     # Looked up once per question and browser session, so "Try again" really starts afresh.
     restored = st.session_state.setdefault("practice_restored", {})  # (profile, question) -> answered at
     if session is None and (profile, question.id) not in restored:
-        found = _last_answer(store, question.id, profile)
+        found = _last_answer(store, question.id)
         restored[profile, question.id] = found[1] if found else None
         if found:
             session, sessions[question.id] = found[0], found[0].id
@@ -135,7 +136,7 @@ def render() -> None:
 
     def open_session() -> interview.Session:
         # Created on the first answer, with the clock started when the question was shown.
-        real = interview.start(store, bank, "practice", [question.id], profile=profile)
+        real = interview.start(store, bank, "practice", [question.id])
         interview.begin_question(real, shown_at)
         sessions[question.id] = real.id
         return real

@@ -7,6 +7,7 @@ import json
 import streamlit as st
 
 from ..history import progress
+from ..history.store import DayScore, ProfileStore
 from . import practice, state, walkthrough
 from .feedback import md_escape
 
@@ -38,23 +39,23 @@ def follow_goto() -> None:
         st.switch_page(page)
 
 
-def _quiz_progress(store, profile: str) -> None:
-    rounds = store.quiz_rounds(profile)
+def _quiz_progress(store: ProfileStore) -> None:
+    rounds = store.quiz_rounds()
     if not rounds:
         return
     st.subheader("Quiz rounds")
     rows = list(reversed(rounds))
     st.line_chart(
         {
-            "round": [r["started_at"][:16].replace("T", " ") for r in rows],
-            "% correct": [round(100 * r["correct"] / r["questions"]) for r in rows],
+            "round": [r.started_at[:16].replace("T", " ") for r in rows],
+            "% correct": [round(100 * r.correct / r.questions) for r in rows],
         },
         x="round",
         y="% correct",
     )
     per_topic: dict[str, list[int]] = {}
     for r in rounds:
-        for topic, (right, total) in json.loads(r["result_json"])["per_topic"].items():
+        for topic, (right, total) in json.loads(r.result_json)["per_topic"].items():
             tally = per_topic.setdefault(topic, [0, 0])
             tally[0] += right
             tally[1] += total
@@ -68,22 +69,20 @@ def _quiz_progress(store, profile: str) -> None:
     )
 
 
-def _score_over_time(days: list[dict]) -> None:
+def _score_over_time(days: list[DayScore]) -> None:
     st.subheader("Score over time")
     if len(days) == 1:  # a line through one point draws nothing
         (day,) = days
-        st.metric(f"Average score on {day['day']}", f"{day['score']:g}/100")
+        st.metric(f"Average score on {day.day}", f"{day.score:g}/100")
         st.caption("One day of practice so far: the line starts with your second day.")
         return
-    st.line_chart(
-        {"day": [d["day"] for d in days], "average score": [d["score"] for d in days]}, x="day", y="average score"
-    )
+    st.line_chart({"day": [d.day for d in days], "average score": [d.score for d in days]}, x="day", y="average score")
 
 
-def _weakest(store, bank, profile: str) -> None:
+def _weakest(store: ProfileStore, bank) -> None:
     st.subheader("Weakest areas")
     offered: set[str] = set()
-    for spot in progress.weak_spots(store, bank, profile, limit=3):
+    for spot in progress.weak_spots(store, bank, limit=3):
         st.markdown(f"- **{md_escape(spot['name'])}** in {spot['topic']} (mean level {spot['level']:.1f}/4)")
         # Two weak criteria often come from the same question: one button for it, under the first.
         fresh = [qid for qid in spot["questions"] if qid not in offered][:2]
@@ -94,41 +93,38 @@ def _weakest(store, bank, profile: str) -> None:
             st.button(f"Practise: {bank.questions[qid].title}", key=f"weak_{qid}", on_click=practise, args=(qid,))
 
 
-def _answers(store, bank, profile: str) -> None:
-    days = progress.scores_by_day(store, profile)
+def _answers(store: ProfileStore, bank) -> None:
+    days = store.scores_by_day()
     if not days:
         st.info("No graded attempts yet. Your progress appears here after your first answers.")
         return
     _score_over_time(days)
-    mastery = progress.topic_mastery(store, profile)
+    mastery = store.topic_mastery()
     st.subheader("Mastery per topic")
     st.caption("Mean of each question's latest score.")
     st.bar_chart(
-        {"topic": [m["topic"] for m in mastery], "mastery": [m["mastery"] for m in mastery]},
+        {"topic": [m.topic for m in mastery], "mastery": [m.mastery for m in mastery]},
         x="topic",
         y="mastery",
         horizontal=True,
     )
     st.subheader("Weakness map")
     st.caption("Per answer, the best level reached on each criterion, follow-ups included.")
-    levels = progress.criterion_levels(store, profile)
+    levels = store.criterion_levels()
     st.dataframe(
-        [
-            {"topic": r["topic"], "criterion": r["name"], "mean level (0-4)": r["level"], "answers": r["n"]}
-            for r in levels[:50]
-        ],
+        [{"topic": r.topic, "criterion": r.name, "mean level (0-4)": r.level, "answers": r.n} for r in levels[:50]],
         hide_index=True,
         width="stretch",
     )
-    _weakest(store, bank, profile)
+    _weakest(store, bank)
     st.subheader("Practise next")
-    for qid, why in progress.recommendations(store, bank, profile, limit=5):
+    for qid, why in progress.recommendations(store, bank, limit=5):
         st.button(f"{bank.questions[qid].title} · {why}", key=f"next_{qid}", on_click=practise, args=(qid,))
 
 
 def render() -> None:
     st.title("Progress")
     follow_goto()
-    store, bank, profile = state.store(), state.bank(), state.settings().profile
-    _answers(store, bank, profile)
-    _quiz_progress(store, profile)  # the warm-up comes after the interview answers it warms up for
+    store, bank = state.store(), state.bank()
+    _answers(store, bank)
+    _quiz_progress(store)  # the warm-up comes after the interview answers it warms up for

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from ..coaching import quiz
+from ..errors import UserError
 from . import state
 from .glossary import term_popovers
 from .speak import listen
@@ -25,7 +26,7 @@ def _start(seed: int | None = None) -> None:
         }
     try:
         rnd = quiz.compose(state.bank(), **st.session_state["quiz_settings"], seed=seed, now=datetime.now(UTC))
-    except quiz.QuizError as exc:
+    except UserError as exc:
         st.session_state["quiz_error"] = str(exc)
         return
     st.session_state[ROUND] = rnd.model_dump_json()
@@ -43,7 +44,7 @@ def _record(index: int) -> None:
 def _finish() -> None:
     rnd = quiz.Round.model_validate_json(st.session_state[ROUND])
     result = quiz.finish(rnd, state.bank(), datetime.now(UTC))
-    state.store().save_quiz(rnd.model_dump_json(), result.model_dump(mode="json"), state.settings().profile)
+    state.store().save_quiz(rnd.model_dump_json(), result.model_dump(mode="json"))
     st.session_state[ROUND] = rnd.model_dump_json()
     st.session_state[RESULT] = result.model_dump_json()
 

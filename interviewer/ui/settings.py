@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ..config import ENV, Settings, pinned_by_env, read_saved, save_settings, settings_path
-from ..graders import GradingError, available
-from ..graders.evaluate import measured
-from ..graders.llm import PRESETS, host_of, list_models
+from ..errors import UserError
+from ..graders import available, choose
+from ..graders.agreement import measured
+from ..llm_client import PRESETS, LLMClient, host_of
 from . import auth, state
 from . import packs as packs_ui
 from .escape import md_escape
@@ -28,7 +29,7 @@ def _shared_deployment(current: Settings) -> None:
     """Read-only on a shared deployment: one user's choice of server would apply to every user, and a
     server URL typed by a user would let them make the app's server call any address."""
     st.info("This is a shared deployment: its operator sets the grader and servers (environment or secrets).")
-    st.markdown(f"Grading with **{current.grader_name()}**")
+    st.markdown(f"Grading with **{choose(current)}**")
     if current.llm_base_url:
         model = f", model {md_escape(current.llm_model)}" if current.llm_model else ""
         st.markdown(f"LLM server: {md_escape(host_of(current.llm_base_url))}{model}")
@@ -71,7 +72,7 @@ def render() -> None:
         help="auto uses the LLM grader when a server is configured; otherwise the offline grader that agrees "
         "best with human graders.",
     )
-    st.caption(f"Grading now with: **{current.grader_name()}**")
+    st.caption(f"Grading now with: **{choose(current)}**")
     _agreement()
 
     st.subheader("LLM server")
@@ -118,8 +119,9 @@ def render() -> None:
     if c1.button("Test connection", key="settings_test", disabled=not base_url):
         key = current.api_key()
         try:
-            models = list_models(base_url, key, timeout=min(float(st.session_state["settings_timeout"]), 15))
-        except GradingError as exc:
+            timeout = min(float(st.session_state["settings_timeout"]), 15)
+            models = LLMClient(base_url, key, timeout=timeout, max_retries=0).models()
+        except UserError as exc:
             st.error(f"Connection failed: {exc}")
         else:
             st.success(f"Connected to {host_of(base_url)}: {len(models)} model(s): " + ", ".join(models[:20]))

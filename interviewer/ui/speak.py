@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ..coaching import tts
+from ..errors import UserError
 from . import state
 
 NO_VOICE = (
@@ -133,7 +134,7 @@ def _api(text: str, key: str, *, autoplay: bool) -> None:
     try:
         with st.spinner("Fetching the audio..."):
             audio = tts.APISpeaker.from_settings(state.settings()).speak(text)
-    except tts.TTSError as exc:
+    except UserError as exc:
         st.warning(f"Cannot read the question aloud: {exc}.")
         return
     st.session_state[shown] = True

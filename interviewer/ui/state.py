@@ -14,8 +14,8 @@ from ..coaching import speech
 from ..coaching.answers import Submission
 from ..config import Settings, load_settings
 from ..content.bank import DEFAULT_ROOT, Bank, load_bank
-from ..graders import Grader, get_grader
-from ..history.store import Store
+from ..graders import Grader, choose, get_grader
+from ..history.store import ProfileStore, Store
 from . import auth
 
 
@@ -64,12 +64,17 @@ def bank() -> Bank:
     return _cached_bank(_bank_signature(DEFAULT_ROOT, settings().packs_path()))
 
 
-def store() -> Store:
+def database() -> Store:
     # One connection per browser session; its script runs are sequential, so sharing it is safe.
     if "_store" not in st.session_state or st.session_state["_store_path"] != str(settings().db_path):
         st.session_state["_store"] = Store.open(settings().db_path)
         st.session_state["_store_path"] = str(settings().db_path)
     return st.session_state["_store"]
+
+
+def store() -> ProfileStore:
+    """The history of the profile this browser session uses (the signed-in user's on a shared deployment)."""
+    return database().for_profile(settings().profile)
 
 
 def bank_warning(b: Bank) -> None:
@@ -85,10 +90,10 @@ def bank_warning(b: Bank) -> None:
         st.code("\n".join(str(p) for p in b.problems), language=None)
 
 
-def submit_with_progress(work: Callable[[Store, Grader], Submission]) -> Submission:
+def submit_with_progress(work: Callable[[ProfileStore, Grader], Submission]) -> Submission:
     """Run `work(store, grader)` (save, then grade) in a worker thread while a status box counts the seconds."""
     current = settings()
-    grader = get_grader(current.grader_name(), settings=current)
+    grader = get_grader(choose(current), settings=current)
     where = f" ({grader.settings.llm_model or 'server default'})" if grader.needs_server else ""
     with (
         st.status(f"Grading with the {grader.name} grader{where}...", expanded=False) as status,

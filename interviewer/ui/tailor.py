@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..coaching import drafting, tailor
+from ..errors import UserError
 from . import auth, mock, state
 from .escape import md_escape
 
@@ -23,7 +24,7 @@ def _read() -> str:
 def _find() -> None:
     try:
         text = _read()
-    except tailor.TailorError as exc:
+    except UserError as exc:
         st.session_state.pop(RESULT, None)
         st.error(str(exc).capitalize())
         return
@@ -58,7 +59,7 @@ def _drafts(result: tailor.TailorResult) -> None:
         with st.spinner("Drafting questions..."):
             try:
                 drafts, problems = drafting.draft_questions(result.gaps, settings, packs=settings.packs_path())
-            except drafting.DraftError as exc:
+            except UserError as exc:
                 st.error(f"No drafts: {exc}")
                 return
         st.session_state[DRAFTS], st.session_state[PROBLEMS] = drafts, problems
@@ -88,7 +89,7 @@ def _drafts(result: tailor.TailorResult) -> None:
     if st.button("Save accepted to my pack", key="tailor_save", disabled=not accepted):
         try:
             path = drafting.save_drafts(accepted, settings.packs_path())
-        except drafting.DraftError as exc:
+        except UserError as exc:
             st.error(str(exc))
             return
         st.session_state[DRAFTS] = [d for d in drafts if d not in accepted]

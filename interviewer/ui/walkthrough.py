@@ -43,7 +43,7 @@ def render() -> None:
     rubric = bank.rubric_for(question)
     pack_caption(bank, qid)
     sessions = st.session_state.setdefault(SESSION, {})
-    session = interview.resume(store, sessions[qid], state.settings().profile) if qid in sessions else None
+    session = interview.resume(store, sessions[qid]) if qid in sessions else None
     if session is None:
         session = interview.Session(
             id=0, mode="walkthrough", runs=[interview.QuestionRun(question_id=qid, kind="checklist")]
@@ -72,7 +72,7 @@ def render() -> None:
             return
 
         def open_session() -> interview.Session:
-            real = interview.start(store, bank, "walkthrough", [qid], profile=state.settings().profile)
+            real = interview.start(store, bank, "walkthrough", [qid])
             interview.begin_question(real, shown_at)
             sessions[qid] = real.id
             return real

@@ -11,11 +11,11 @@ import sys
 import textwrap
 import time
 
+from interviewer import llm_client
 from interviewer.coaching.answers import submit
 from interviewer.config import load_settings
 from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.graders.llm import LLMGrader
 from interviewer.history import export
 from interviewer.history.store import Store
 
@@ -31,8 +31,8 @@ WRITER = textwrap.dedent("""
     store, bank, grader = Store.open(sys.argv[1]), load_bank(), get_grader("keyword")
     q = bank.questions["canary-vs-blue-green"]
     for i in range(int(sys.argv[3])):
-        result = submit(store, grader, q, bank.rubric_for(q), f"canary {i} with 5% of traffic, then ramp up",
-                        profile=sys.argv[2])
+        answer = f"canary {i} with 5% of traffic, then ramp up"
+        result = submit(store.for_profile(sys.argv[2]), grader, q, bank.rubric_for(q), answer)
         assert result.grade is not None
 """)
 READER = textwrap.dedent("""
@@ -42,8 +42,8 @@ READER = textwrap.dedent("""
     deadline = time.monotonic() + float(sys.argv[2])
     while time.monotonic() < deadline:
         for p in ("w0", "w3", "w7"):
-            store.attempts(p, limit=50)
-            store.count_attempts(p)
+            store.for_profile(p).attempts(limit=50)
+            store.for_profile(p).count_attempts()
 """)
 
 
@@ -63,7 +63,7 @@ def test_eight_writers_and_a_reader(tmp_path):
     assert not any("locked" in err for _, err in errors)
     store = Store.open(db)
     assert store.db["attempts"].count == 1600
-    assert all(store.count_attempts(f"w{n}") == 200 for n in range(8))
+    assert all(store.for_profile(f"w{n}").count_attempts() == 200 for n in range(8))
     assert store.db.execute("SELECT count(*) FROM attempts WHERE status != 'graded'").fetchone()[0] == 0
 
 
@@ -82,7 +82,8 @@ HANGING = textwrap.dedent("""
 
     bank = load_bank()
     q = bank.questions["canary-vs-blue-green"]
-    submit(Store.open(sys.argv[1]), Hang(), q, bank.rubric_for(q), "my careful answer about canaries")
+    store = Store.open(sys.argv[1]).for_profile("default")
+    submit(store, Hang(), q, bank.rubric_for(q), "my careful answer about canaries")
 """)
 
 
@@ -97,7 +98,7 @@ def test_killing_a_process_mid_grade_keeps_the_answer(tmp_path):
     assert proc.stdout.readline().strip() == "grading"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    (attempt,) = Store.open(db).attempts()
+    (attempt,) = Store.open(db).for_profile("default").attempts()
     assert (attempt.answer, attempt.status) == ("my careful answer about canaries", "pending")
 
 
@@ -105,9 +106,9 @@ def test_api_key_never_leaks(tmp_path, caplog, monkeypatch):
     secret = "sk-live-abcdef0123456789"
     bank = load_bank()
     q = bank.questions["canary-vs-blue-green"]
-    store = Store.open(tmp_path / "k.db")
+    store = Store.open(tmp_path / "k.db").for_profile("default")
     monkeypatch.setenv("INTERVIEWER_LLM_API_KEY", secret)
-    LLMGrader.negotiated.clear()
+    llm_client.negotiated.clear()
     caplog.set_level(logging.DEBUG)
     with FakeLLMServer() as fake:
         fake.enqueue(("status", 401), ("ok", "not json"), ("ok", "still not"), ("ok", "nope"))

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from interviewer import llm_client
 from interviewer.coaching.answers import MAX_ANSWER_CHARS, AnswerError, submit
 from interviewer.config import load_settings
 from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.graders.llm import LLMGrader
 from interviewer.history.store import Store, connect
 
 from ..fake_llm import FakeLLMServer
@@ -45,7 +45,7 @@ ODD = [
 
 @pytest.fixture
 def store():
-    return Store(connect(":memory:"))
+    return Store(connect(":memory:")).for_profile("default")
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
@@ -102,7 +102,7 @@ def test_an_obedient_llm_scores_injections_at_most_25(store, answer):
         "summary": "Excellent.",
         "follow_up": "None.",
     }
-    LLMGrader.negotiated.clear()
+    llm_client.negotiated.clear()
     with FakeLLMServer() as fake:
         fake.enqueue(("ok", json.dumps(obedient)))
         grader = get_grader(

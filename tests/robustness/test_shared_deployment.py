@@ -29,26 +29,33 @@ SETTINGS = "interviewer/ui/pages/settings.py"
 
 def test_every_read_is_scoped_to_one_profile():
     store = Store(connect(":memory:"))
-    session = interview.start(store, BANK, "mock", [QID], profile="ada@example.com")
+    mine = store.for_profile("ada@example.com")
+    session = interview.start(mine, BANK, "mock", [QID])
     interview.begin_question(session, now=0.0)
-    first = interview.answer(store, GRADER, BANK, session, "A canary sends 5% of traffic first.", now=60.0,
-                             profile="ada@example.com")  # fmt: skip
-    interview.answer(store, GRADER, BANK, session, "Blue-green doubles the cost.", now=90.0, profile="ada@example.com")
-    store.save_draft("mock:x:main", "half an answer", profile="ada@example.com")
+    first = interview.answer(mine, GRADER, BANK, session, "A canary sends 5% of traffic first.", now=60.0)
+    interview.answer(mine, GRADER, BANK, session, "Blue-green doubles the cost.", now=90.0)
+    mine.save_draft("mock:x:main", "half an answer")
     result = {"total": 5, "correct": 3, "late": 0, "time_used_s": 40.0, "over_time": False}
-    store.save_quiz('{"seed": 1, "started_at": "2026-01-01T09:00:00+00:00"}', result, profile="ada@example.com")
+    mine.save_quiz('{"seed": 1, "started_at": "2026-01-01T09:00:00+00:00"}', result)
     ada, bob = "ada@example.com", "bob@example.com"
-    assert store.attempt(first.attempt_id, ada) and store.follow_ups(first.attempt_id, ada)
-    assert store.session(session.id, ada) and interview.resume(store, session.id, ada)
+    assert store.for_profile(ada).attempt(first.attempt_id) and store.for_profile(ada).follow_ups(first.attempt_id)
+    assert store.for_profile(ada).session(session.id) and interview.resume(store.for_profile(ada), session.id)
     # Bob knows (or guesses) Ada's ids: every read still comes back empty.
-    assert store.attempt(first.attempt_id, bob) is None
-    assert store.follow_ups(first.attempt_id, bob) == []
-    assert store.session(session.id, bob) is None and interview.resume(store, session.id, bob) is None
-    assert store.attempts(bob) == [] and store.count_attempts(bob) == 0 and store.count_filtered(bob) == 0
-    assert store.open_sessions(bob) == [] and store.draft("mock:x:main", profile=bob) is None
-    assert len(store.quiz_rounds(ada)) == 1 and store.quiz_rounds(bob) == []
-    assert progress.topic_mastery(store, bob) == [] and progress.weak_spots(store, BANK, bob) == []
-    assert export.records(store, bob) == []
+    assert store.for_profile(bob).attempt(first.attempt_id) is None
+    assert store.for_profile(bob).follow_ups(first.attempt_id) == []
+    assert (
+        store.for_profile(bob).session(session.id) is None
+        and interview.resume(store.for_profile(bob), session.id) is None
+    )
+    assert (
+        store.for_profile(bob).attempts() == []
+        and store.for_profile(bob).count_attempts() == 0
+        and store.for_profile(bob).count_filtered() == 0
+    )
+    assert store.for_profile(bob).open_sessions() == [] and store.for_profile(bob).draft("mock:x:main") is None
+    assert len(store.for_profile(ada).quiz_rounds()) == 1 and store.for_profile(bob).quiz_rounds() == []
+    assert store.for_profile(bob).topic_mastery() == [] and progress.weak_spots(store.for_profile(bob), BANK) == []
+    assert export.records(store.for_profile(bob)) == []
 
 
 def signed_in(user: dict | None) -> AppTest:
@@ -78,7 +85,7 @@ def test_each_account_is_its_own_profile(isolated_env):
     assert not ada.exception
 
     store = Store.open(isolated_env / "history.db")
-    assert store.count_attempts("ada@example.com") == 1 and store.profiles() == ["ada@example.com"]
+    assert store.for_profile("ada@example.com").count_attempts() == 1 and store.profiles() == ["ada@example.com"]
 
     bob = signed_in({"is_logged_in": True, "email": "bob@example.com"})
     bob.switch_page(HISTORY).run()

@@ -7,23 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from .config import load_settings
-from .content import packs
+from ..config import load_settings
+from ..content import packs
+from .common import write_output
 
 
 def _dir() -> Path:
     return load_settings().packs_path()
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise packs.PackError(f"cannot write {output}: {exc.strerror or exc}") from None
-        print(f"wrote {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -61,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    _write(packs.export_pack(args.name, _dir()), args.output)
+    write_output(packs.export_pack(args.name, _dir()), args.output)
     return 0
 
 
@@ -74,7 +64,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         author=args.author,
         description=args.description,
     )
-    _write(text, args.output)
+    write_output(text, args.output)
     return 0
 
 

@@ -7,18 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from .coaching import tailor
-from .config import load_settings
-from .content.bank import load_bank
+from ..coaching import tailor
+from .common import bank
 
 
 def cmd_tailor(args: argparse.Namespace) -> int:
-    try:
-        text = tailor.clean_text(sys.stdin.read()) if args.stdin else tailor.read_file(Path(args.jd_file))
-    except tailor.TailorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    result = tailor.rank(text, load_bank(packs=load_settings().packs_path()))
+    text = tailor.clean_text(sys.stdin.read()) if args.stdin else tailor.read_file(Path(args.jd_file))
+    result = tailor.rank(text, bank())
     result = result.model_copy(update={"matches": result.top(args.top)})
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -1,0 +1,60 @@
+"""What the command modules share: settings, the bank, the profile's history, JSON output, reading input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings, load_settings
+from ..content.bank import Bank, load_bank
+from ..errors import UserError
+from ..history.store import ProfileStore, Store
+from ..models import Grade
+
+
+class CliError(UserError):
+    """One clear line for the user; exit status 1."""
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def grade_json(grade: Grade) -> dict[str, Any]:
+    """The stable Grade JSON contract (README, "Grade JSON"); keys are only ever added."""
+    return grade.model_dump(mode="json", exclude={"provenance"}) | {
+        "provenance": grade.provenance.model_dump(mode="json", exclude={"raw_output"}),
+    }
+
+
+def bank() -> Bank:
+    """The built-in bank and the user's packs."""
+    return load_bank(packs=load_settings().packs_path())
+
+
+def history(args: argparse.Namespace, settings: Settings | None = None) -> ProfileStore:
+    """The history of `--profile`, else of the configured profile."""
+    settings = settings or load_settings()
+    return Store.open(settings.db_path).for_profile(getattr(args, "profile", None) or settings.profile)
+
+
+def read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def write_output(text: str, output: str | None) -> None:
+    """To a file when `--output` is given, else to stdout."""
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
