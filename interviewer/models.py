@@ -41,6 +41,32 @@ class KeyPoint(Strict):
 
     text: str = Field(min_length=1)
     keywords: list[KeywordGroup] = Field(min_length=1)
+    # What shows the why or how of this point (a mechanism, a number, a trade-off, a concrete step), in the
+    # sentence that makes the point or the next one. Terms as in a keyword group. Only named: level 2 at most.
+    why: list[str] = []
+
+    @field_validator("why")
+    @classmethod
+    def _why_not_blank(cls, why: list[str]) -> list[str]:
+        return _no_blank(why)
+
+
+class Misconception(Strict):
+    """A wrong claim candidates really make. Said in any wording, it caps its criterion (and, when `core`,
+    the whole answer), and the feedback shows the sentence and why it is wrong."""
+
+    claim: str = Field(min_length=1)  # the wrong claim, as a plain statement
+    why: str = Field(min_length=1)  # why it is wrong, in a sentence the candidate can learn from
+    # How candidates say it: whole sentences in their words, denials and swapped roles included.
+    says: list[str] = Field(min_length=2)
+    # Keyword groups that all match in one sentence of the answer: the exact check every offline grader runs.
+    keywords: list[KeywordGroup] = Field(min_length=1)
+    core: bool = True  # an error at the heart of the answer, which fails it in an interview
+
+    @field_validator("says")
+    @classmethod
+    def _says_not_blank(cls, says: list[str]) -> list[str]:
+        return _no_blank(says)
 
 
 class Criterion(Strict):
@@ -51,6 +77,7 @@ class Criterion(Strict):
     must_have: list[KeyPoint] = Field(min_length=1)
     nice_to_have: list[KeyPoint] = []
     red_flags: list[KeyPoint] = []
+    misconceptions: list[Misconception] = []
     anchors: dict[Literal[0, 1, 2, 3, 4], str]
 
     @field_validator("anchors")
@@ -130,6 +157,14 @@ class Evidence(Strict):
     relevant: bool = True
 
 
+class WrongClaim(Strict):
+    """A misconception the answer stated: the claim, why it is wrong, and the sentence that said it."""
+
+    claim: str
+    why: str
+    quote: str
+
+
 class CriterionGrade(Strict):
     id: str
     name: str = ""
@@ -140,6 +175,7 @@ class CriterionGrade(Strict):
     missed_optional: list[str] = []
     red_flags: list[str] = []
     red_flag_quotes: list[str] = []  # the answer's sentence that said each flag, in order (offline graders)
+    wrong_claims: list[WrongClaim] = []
     notes: list[str] = []
 
     def flags_said(self) -> list[tuple[str, str | None]]:

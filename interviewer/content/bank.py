@@ -17,6 +17,7 @@ MAX_FILE_BYTES = 2_000_000
 # libyaml's parser when PyYAML was built with it (about 10x faster); same safe constructors and marks.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]  # the repository: questions/ and rubrics/
+MIN_MISCONCEPTIONS = 3  # per rubric of the built-in bank
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,8 @@ def load_paths(paths: Iterable[Path]) -> Bank:
                 continue
             if obj is None:
                 continue
+            if isinstance(obj, Rubric) and _built_in(path):
+                bank.problems.extend(_check_depth(obj, item))
             collection = getattr(bank, item.section)
             key, field_name = _key(obj), "term" if isinstance(obj, GlossaryTerm) else "id"
             if key in collection:
@@ -302,6 +305,36 @@ def load_paths(paths: Iterable[Path]) -> Bank:
             if pack_name:
                 bank.pack_of[question.id] = pack_name
     return bank
+
+
+def _built_in(path: Path) -> bool:
+    return path.resolve().is_relative_to(DEFAULT_ROOT / "rubrics")
+
+
+def _check_depth(rubric: Rubric, item: Item) -> list[Problem]:
+    """The built-in bank's rubrics tell right from wrong: each names the misconceptions candidates hold, and
+    each must-have point says what shows its why or how. (Packs may leave both out; graders then only look
+    for the words of each point.)"""
+    problems = []
+    found = sum(len(c.misconceptions) for c in rubric.criteria)
+    if found < MIN_MISCONCEPTIONS:
+        problems.append(
+            Problem(
+                item.path,
+                _id_line(item),
+                f"rubrics[{item.index}].criteria[*].misconceptions",
+                f"name at least {MIN_MISCONCEPTIONS} misconceptions candidates hold (found {found})",
+            )
+        )
+    for i, criterion in enumerate(rubric.criteria):
+        for k, point in enumerate(criterion.must_have):
+            if not point.why:
+                node, _ = _node_at(item.node, ("criteria", i, "must_have", k))
+                field_name = f"rubrics[{item.index}].criteria[{i}].must_have[{k}].why"
+                problems.append(
+                    Problem(item.path, _line(node), field_name, "say what shows the why or how of this point")
+                )
+    return problems
 
 
 def _add_pack(bank: Bank, pack: PackInfo | None, path: Path) -> str | None:
