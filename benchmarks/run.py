@@ -187,7 +187,7 @@ def _cold_load_seconds() -> float:
     """Loading the embedding models in a fresh process (this one has them loaded already, by bench_keyword); the
     files are in the disk cache by then, so a first start after boot takes longer."""
     script = (
-        "import time; t = time.perf_counter(); from interviewer import embeddings; embeddings.get(); "
+        "import time; t = time.perf_counter(); from interviewer.graders import embeddings; embeddings.get(); "
         "print(time.perf_counter() - t)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -245,6 +245,21 @@ def write_agreement(results: dict) -> None:
     agreement.MEASURED.write_text(measured.model_dump_json(indent=2) + "\n", encoding="utf-8")
 
 
+def bench_domain(bank) -> dict:
+    """Agreement with an expert on the bank's own questions (benchmarks/domain.py): every offline grader, and
+    the LLM grader when a server is configured (INTERVIEWER_LLM_BASE_URL)."""
+    from benchmarks import domain
+
+    names = ["keyword", "semantic"]
+    if load_settings().llm_base_url:
+        names.append("llm")
+    results = domain.run(names, bank)
+    for entry in results.values():
+        for name in domain.SETS:
+            entry[name].pop("worst", None)  # long; `python benchmarks/domain.py` prints them
+    return results
+
+
 def main() -> None:
     bank = load_bank()
     results = {
@@ -254,6 +269,7 @@ def main() -> None:
         "eval_asag_dev_semantic": bench_eval("semantic"),
         "off_topic_keyword": bench_off_topic(bank, "keyword"),
         "off_topic_semantic": bench_off_topic(bank, "semantic"),
+        "domain": bench_domain(bank),
         "history_10k": bench_history(bank),
         "speech": bench_speech(),
         "llm_grader_local": bench_llm(bank),

@@ -105,8 +105,10 @@ def test_no_near_duplicate_questions():
 
 
 def fired_red_flags(question, answer: str) -> dict[str, list[str]]:
+    """The red flags and misconceptions (which replace red flags in the built-in bank) an answer fires."""
     grade = GRADER.grade(question, BANK.rubric_for(question), answer)
-    return {c.id: c.red_flags for c in grade.criteria if c.red_flags}
+    fired = {c.id: [*c.red_flags, *(w.claim for w in c.wrong_claims)] for c in grade.criteria}
+    return {cid: claims for cid, claims in fired.items() if claims}
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)

@@ -85,7 +85,7 @@ def test_grade_with_json_schema_and_provenance(server):
     assert (grade.grader, grade.model) == ("llm", "fake-model")  # the server's only model, found by listing
     p = grade.provenance
     assert p.host == server.base_url.split("//")[1].split("/")[0]
-    assert p.prompt_version == "grade-v1/json_schema" and (p.prompt_tokens, p.completion_tokens) == (100, 20)
+    assert p.prompt_version == "grade-v2/json_schema" and (p.prompt_tokens, p.completion_tokens) == (100, 20)
     assert p.raw_output == output() and p.latency_ms > 0
     (request,) = server.requests
     assert request["response_format"]["type"] == "json_schema" and request["temperature"] == 0
@@ -94,7 +94,7 @@ def test_grade_with_json_schema_and_provenance(server):
 def test_response_format_negotiation_is_remembered(server):
     server.enqueue(("status", 400), ("ok", output()), ("ok", output()))
     grader = grader_for(server)
-    assert grader.grade(QUESTION, RUBRIC, ANSWER).provenance.prompt_version == "grade-v1/json_object_schema"
+    assert grader.grade(QUESTION, RUBRIC, ANSWER).provenance.prompt_version == "grade-v2/json_object_schema"
     grader.grade(QUESTION, RUBRIC, ANSWER)
     formats = [r["response_format"]["type"] for r in server.requests]
     assert formats == ["json_schema", "json_object", "json_object"]
@@ -105,7 +105,7 @@ def test_plain_instructions_when_no_format_is_supported(server):
     server.enqueue(("status", 400), ("status", 422), ("ok", "```json\n" + output() + "\n```"))
     grade = grader_for(server).grade(QUESTION, RUBRIC, ANSWER)
     assert "response_format" not in server.requests[2]
-    assert grade.provenance.prompt_version == "grade-v1/plain" and grade.criteria[0].level == 3
+    assert grade.provenance.prompt_version == "grade-v2/plain" and grade.criteria[0].level == 3
 
 
 @pytest.mark.parametrize(
@@ -141,9 +141,10 @@ def test_invented_quotes_are_flagged_and_levels_capped(server):
     invented = [["we used shadow traffic for a week"], ["blue-green doubles the cost"], ["p99 stayed under 80 ms"]]
     server.enqueue(("ok", output(levels=(4, 4, 4), quotes=invented)))
     grade = grader_for(server).grade(QUESTION, RUBRIC, ANSWER)
-    assert [c.level for c in grade.criteria] == [1, 1, 1]
+    # A model's word alone earns nothing: with no quote found in the answer, not even level 1 stands.
+    assert [c.level for c in grade.criteria] == [0, 0, 0]
     assert all(not e.verified for c in grade.criteria for e in c.evidence)
-    assert all(any("capped at 1" in n for n in c.notes) for c in grade.criteria)
+    assert all(any("capped at 1" in n for n in c.notes) and "no supporting quote" in c.notes for c in grade.criteria)
 
 
 def test_an_obedient_model_cannot_be_talked_into_full_marks(server):
@@ -152,7 +153,7 @@ def test_an_obedient_model_cannot_be_talked_into_full_marks(server):
     server.enqueue(("ok", output(levels=(4, 4, 4), quotes=quotes)))
     grade = grader_for(server).grade(QUESTION, RUBRIC, injection)
     assert all(e.verified and not e.relevant for c in grade.criteria for e in c.evidence)
-    assert grade.score <= 25
+    assert grade.score <= 20
 
 
 @pytest.mark.parametrize(
@@ -217,4 +218,4 @@ def test_format_refused_with_a_500_naming_response_format(server):
     refused = ("status", 500, None, {"error": {"message": "body.response_format.type: Input should be 'text'"}})
     server.enqueue(refused, refused, refused, ("ok", output()))
     grade = grader_for(server, INTERVIEWER_LLM_MODEL="fake-model").grade(QUESTION, RUBRIC, ANSWER)
-    assert grade.provenance.prompt_version == "grade-v1/json_object_schema"
+    assert grade.provenance.prompt_version == "grade-v2/json_object_schema"

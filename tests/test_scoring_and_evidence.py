@@ -89,4 +89,5 @@ def test_supported_level_is_kept():
     )
     checked = evidence.check(ok, MECHANICS, ANSWER)
     assert checked.level == 3 and checked.evidence[0].verified and checked.evidence[0].relevant
-    assert checked.notes == []
+    # Nothing is listed as missed, so the feedback says what the next level needs (its anchor).
+    assert checked.notes == [f"for 4/4: {MECHANICS.anchors[4]}"]

@@ -50,11 +50,21 @@ def quote_relevant(quote: str, criterion: Criterion) -> bool:
 
 
 def check(grade: CriterionGrade, criterion: Criterion, answer: str) -> CriterionGrade:
-    """Verify each quote and cap an unsupported level. Returns a new CriterionGrade."""
-    evidence = [
-        Evidence(quote=e.quote, verified=quote_in_answer(e.quote, answer), relevant=quote_relevant(e.quote, criterion))
-        for e in grade.evidence
-    ]
+    """Verify each quote and cap an unsupported level, then make the feedback consistent. Returns a new
+    CriterionGrade."""
+    wrong = {normalise(w.quote) for w in grade.wrong_claims}
+    seen: set[str] = set()
+    evidence = []
+    for e in grade.evidence:
+        key = normalise(e.quote)
+        if key in seen or key in wrong:  # the same sentence twice, or a wrong claim, is no evidence
+            continue
+        seen.add(key)
+        evidence.append(
+            Evidence(
+                quote=e.quote, verified=quote_in_answer(e.quote, answer), relevant=quote_relevant(e.quote, criterion)
+            )
+        )
     level, notes = grade.level, list(grade.notes)
     if level > CAP_LEVEL and not any(e.verified and e.relevant for e in evidence):
         notes.append(f"level {level} capped at {CAP_LEVEL}: no quote from the answer supports this criterion")
@@ -62,4 +72,27 @@ def check(grade: CriterionGrade, criterion: Criterion, answer: str) -> Criterion
     unverified = sum(not e.verified for e in evidence)
     if unverified:
         notes.append(f"{unverified} quote(s) not found in the answer")
-    return grade.model_copy(update={"evidence": evidence, "level": level, "notes": notes})
+    return consistent(grade.model_copy(update={"evidence": evidence, "level": level, "notes": notes}), criterion)
+
+
+def _said(point_text: str, criterion: Criterion, quotes: list[str]) -> bool:
+    """Whether a verified quote states the rubric point with this text (so it cannot also be 'missed')."""
+    point = next((p for p in criterion.key_points if normalise(p.text) == normalise(point_text)), None)
+    return point is not None and any(matches_all(normalise(q), point.keywords) for q in quotes)
+
+
+def consistent(grade: CriterionGrade, criterion: Criterion) -> CriterionGrade:
+    """Feedback that never contradicts itself: no 4/4 with a must-have missed, no "missed" or "could add" for
+    a point a verified quote says, and every level below 4 says what it lacks."""
+    quotes = [e.quote for e in grade.evidence if e.verified]
+    missed = [m for m in grade.missed if not _said(m, criterion, quotes)]
+    optional = [m for m in grade.missed_optional if not _said(m, criterion, quotes)]
+    must_texts = {normalise(p.text) for p in criterion.must_have}
+    level, notes = grade.level, list(grade.notes)
+    if level == 4 and any(normalise(m) in must_texts for m in missed):
+        notes.append("level 4 lowered to 3: a must-have point is missing")
+        level = 3
+    says_why = any(n.startswith(("named", "level", "for ")) for n in notes)
+    if level < 4 and not (missed or optional or says_why or grade.wrong_claims or grade.red_flags):
+        notes.append(f"for {level + 1}/4: {criterion.anchors[level + 1]}")
+    return grade.model_copy(update={"level": level, "missed": missed, "missed_optional": optional, "notes": notes})

@@ -11,9 +11,11 @@ earns nothing.
 
 from __future__ import annotations
 
-from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
-from ..text import Sentence, matches_group, normalise, sentences
-from . import evidence
+from dataclasses import dataclass
+
+from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Misconception, Question, Rubric, WrongClaim
+from ..text import Sentence, matches_all, matches_group, normalise, sentences
+from . import claims, evidence
 from .base import Grader, asked_text, register
 from .followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
 
@@ -43,11 +45,18 @@ def strip_copied(said: list[Sentence], prompt: str) -> list[Sentence]:
 
 class AnswerIndex:
     """Which sentences each keyword group matches, computed once per answer and group. Words the answer
-    copies from the question (its `prompt`) are not matched: they are the question's, not the candidate's."""
+    copies from the question (its `prompt`) are not matched: they are the question's, not the candidate's.
+    Sentences that assert nothing (term lists, questions) earn nothing (see `claims`)."""
 
     def __init__(self, answer: str, prompt: str = ""):
         self.sentences = strip_copied(sentences(answer), prompt)
+        self.said = claims.classify(self.sentences)
+        self.excluded: frozenset[int] = frozenset(i for i, s in enumerate(self.said) if not s.asserts)
         self._hits: dict[tuple[str, ...], frozenset[int]] = {}
+
+    @property
+    def asserts_anything(self) -> bool:
+        return len(self.excluded) < len(self.sentences)
 
     def hits(self, group: list[str]) -> frozenset[int]:
         key = tuple(group)
@@ -55,19 +64,32 @@ class AnswerIndex:
             self._hits[key] = frozenset(i for i, s in enumerate(self.sentences) if matches_group(s.norm, key))
         return self._hits[key]
 
-    def find(self, point: KeyPoint, adjacent: bool = True) -> str | None:
-        """The sentence (or two adjacent ones, if `adjacent`) where every group of the key point matches."""
-        hits = [self.hits(g) for g in point.keywords]
+    def locate(self, point: KeyPoint, adjacent: bool = True, skip: frozenset[int] = frozenset()) -> list[int]:
+        """The sentence (or two adjacent ones, if `adjacent`) where every group of the key point matches,
+        leaving out sentences that assert nothing and those in `skip` (sentences that state a wrong claim)."""
+        skip = skip | self.excluded
+        hits = [self.hits(g) - skip for g in point.keywords]
         common = frozenset.intersection(*hits)
         if common:
-            return self.sentences[min(common)].text
+            return [min(common)]
         if not adjacent:
-            return None
+            return []
         # Spoken answers often split one idea over two sentences.
         for i in range(len(self.sentences) - 1):
             if all(i in h or i + 1 in h for h in hits):
-                return f"{self.sentences[i].text} {self.sentences[i + 1].text}"
-        return None
+                return [i, i + 1]
+        return []
+
+    def quote(self, at: list[int]) -> str:
+        return " ".join(self.sentences[i].text for i in at)
+
+    def find(self, point: KeyPoint, adjacent: bool = True) -> str | None:
+        at = self.locate(point, adjacent)
+        return self.quote(at) if at else None
+
+    def explained(self, point: KeyPoint, at: list[int]) -> bool:
+        following = [at[-1] + 1] if at[-1] + 1 < len(self.sentences) else []
+        return claims.explained(point, [self.sentences[i] for i in [*at, *following]])
 
 
 def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total: int) -> int:
@@ -85,33 +107,161 @@ def level_for(must_covered: int, must_total: int, nice_covered: int, nice_total:
     return 1
 
 
-def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
-    must = [(p, index.find(p)) for p in criterion.must_have]
-    nice = [(p, index.find(p)) for p in criterion.nice_to_have]
+NAMED_ONLY = 2  # a criterion whose points are only named, none explained, earns at most this level
+NAMED_CREDIT = 0.5  # a point named without its why or how counts this much of an explained one
+
+
+def level_for_depth(must: list[tuple[bool, bool]], nice: list[tuple[bool, bool]]) -> int:
+    """The level from (covered, explained) per point: must-haves count double, a point only named counts
+    NAMED_CREDIT; 4 needs every must-have covered and explained, 3 at least one point explained."""
+    credit = [(2, c, d) for c, d in must] + [(1, c, d) for c, d in nice]
+    got = sum(w * (1 if d else NAMED_CREDIT) for w, c, d in credit if c)
+    share = got / sum(w for w, _, _ in credit) if credit else 0.0
+    if got == 0:
+        return 0
+    if share >= 0.75 and all(c and d for c, d in must):
+        return 4
+    if share >= 0.5 and any(d for _, c, d in credit if c):
+        return 3
+    return 2 if share >= 0.25 else 1
+
+
+WRONG_CAP = 1  # a misconception caps its criterion at this level
+
+
+@dataclass
+class Judged:
+    """A criterion's grade and the highest level the answer allows it (misconceptions, depth), which no
+    grader building on this one may lift it above."""
+
+    grade: CriterionGrade
+    cap: int
+    core_wrong: list[WrongClaim]
+
+
+def judge_criterion(
+    criterion: Criterion, index: AnswerIndex, also_wrong: list[tuple[Misconception, int]] = ()
+) -> Judged:
+    """`also_wrong`: misconceptions another grader found said in other words (sentence indexes)."""
+    wrong = claims.wrong_claims(criterion, index.said)
+    wrong += [(m, i) for m, i in also_wrong if all(m is not w for w, _ in wrong)]
+    stated = frozenset(i for _, i in wrong)
+    must = [(p, index.locate(p, skip=stated)) for p in criterion.must_have]
+    nice = [(p, index.locate(p, skip=stated)) for p in criterion.nice_to_have]
     # "Blue-green switches all traffic at once. A canary sends 5% first." must not add up to "canary sends all
     # traffic at once": a right answer has the words of a wrong claim in its neighbouring sentences.
-    flags = [(p, index.find(p, adjacent=False)) for p in criterion.red_flags]
-    level = level_for(sum(q is not None for _, q in must), len(must), sum(q is not None for _, q in nice), len(nice))
-    flagged = [(p.text, q) for p, q in flags if q is not None]
+    flags = [(p, index.locate(p, adjacent=False)) for p in criterion.red_flags]
+    level = level_for(sum(bool(at) for _, at in must), len(must), sum(bool(at) for _, at in nice), len(nice))
+    flagged = [(p.text, index.quote(at)) for p, at in flags if at]
     level = max(0, level - len(flagged))
+    notes, cap = [], 4
+    if claims.wants_depth(criterion):
+        deep = {p.text for p, at in must + nice if at and index.explained(p, at)}
+        named = [p.text for p, at in must + nice if at and p.text not in deep]
+        level = level_for_depth(
+            [(bool(at), p.text in deep) for p, at in must], [(bool(at), p.text in deep) for p, at in nice]
+        )
+        level = max(0, level - len(flagged))
+        cap = NAMED_ONLY if not deep else 4 if all(p.text in deep for p, at in must if at) else 3
+        if named and level < 4:
+            notes.append("named without the why or how: " + "; ".join(named[:2]))
+    if wrong:
+        cap = min(cap, WRONG_CAP)
+        if level > WRONG_CAP:
+            notes.append(f"level {level} capped at {WRONG_CAP}: the answer states a misconception")
+            level = WRONG_CAP
     quotes: list[str] = []
-    for _, q in must + nice:
-        if q is not None and q not in quotes:
-            quotes.append(q)
-    return CriterionGrade(
+    for _, at in must + nice:
+        if at and index.quote(at) not in quotes:
+            quotes.append(index.quote(at))
+    wrong_said = [claims.as_wrong_claim(m, index.sentences[i]) for m, i in wrong]
+    grade = CriterionGrade(
         id=criterion.id,
         name=criterion.name,
         level=level,
         weight=criterion.weight,
         evidence=[Evidence(quote=q, verified=True) for q in quotes[:MAX_QUOTES]],
-        missed=[p.text for p, q in must if q is None],
-        missed_optional=[p.text for p, q in nice if q is None],
+        missed=[p.text for p, at in must if not at],
+        missed_optional=[p.text for p, at in nice if not at],
         red_flags=[text for text, _ in flagged],
         red_flag_quotes=[quote for _, quote in flagged],
+        wrong_claims=wrong_said,
+        notes=notes,
     )
+    core = [w for (m, _), w in zip(wrong, wrong_said, strict=True) if m.core]
+    return Judged(grade, cap, core)
 
 
-def summarise(grades: list[CriterionGrade]) -> str:
+def grade_criterion(criterion: Criterion, index: AnswerIndex) -> CriterionGrade:
+    return judge_criterion(criterion, index).grade
+
+
+CORE_CAP = {"own": 0, "other": 1}  # a core misconception: its criterion at 0, every other at most 1
+
+
+def apply_core(judged: list[Judged]) -> list[CriterionGrade]:
+    """A core misconception fails the answer, as it would in an interview: its criterion drops to 0 and every
+    other criterion to at most 1, each saying why."""
+    core = [(j.grade.id, w) for j in judged for w in j.core_wrong]
+    if not core:
+        return [j.grade for j in judged]
+    out = []
+    for j in judged:
+        own = any(cid == j.grade.id for cid, _ in core)
+        cap = CORE_CAP["own" if own else "other"]
+        g = j.grade
+        if g.level > cap:
+            claim = core[0][1].claim
+            g = g.model_copy(
+                update={
+                    "level": cap,
+                    "notes": [*g.notes, f"level {g.level} capped at {cap}: the answer says {claim!r}, which is wrong"],
+                }
+            )
+        out.append(g)
+    return out
+
+
+def enforce(rubric: Rubric, grades: list[CriterionGrade], answer: str, prompt: str = "") -> list[CriterionGrade]:
+    """The claim rules on a grade another grader (an LLM) gave: a misconception stated in the answer caps its
+    criterion (a core one, the whole answer), and a level of 3 or more needs a verified quote that says a
+    key point of its criterion, not merely one that shares a keyword."""
+    index = AnswerIndex(answer, prompt)
+    judged = []
+    for criterion, grade in zip(rubric.criteria, grades, strict=True):
+        wrong = claims.wrong_claims(criterion, index.said)
+        said = [claims.as_wrong_claim(m, index.sentences[i]) for m, i in wrong]
+        level, notes = grade.level, list(grade.notes)
+        quotes = [normalise(e.quote) for e in grade.evidence if e.verified and e.relevant]
+        says_point = any(matches_all(q, p.keywords) for q in quotes for p in criterion.key_points)
+        if level >= 3 and not says_point:
+            notes.append(f"level {level} capped at 2: no quote says a key point of this criterion")
+            level = 2
+        if said and level > WRONG_CAP:
+            notes.append(f"level {level} capped at {WRONG_CAP}: the answer states a misconception")
+            level = WRONG_CAP
+        update = {"level": level, "notes": notes, "wrong_claims": said}
+        core = [w for (m, _), w in zip(wrong, said, strict=True) if m.core]
+        judged.append(Judged(grade.model_copy(update=update), WRONG_CAP if said else 4, core))
+    return apply_core(judged)
+
+
+def answer_is_a_list(index: AnswerIndex) -> bool:
+    return bool(index.sentences) and not index.asserts_anything
+
+
+LIST_ADVICE = (
+    "This reads as a list of terms, not an answer: a list earns nothing. Explain each point in a sentence: "
+    "what you would do, why, and how."
+)
+
+
+def summarise(grades: list[CriterionGrade], index: AnswerIndex | None = None) -> str:
+    if index is not None and index.excluded and not index.asserts_anything:
+        return LIST_ADVICE
+    wrong = [w for g in grades for w in g.wrong_claims]
+    if wrong:
+        return f"Wrong: {wrong[0].claim}. {wrong[0].why}"
     ranked = sorted(grades, key=lambda g: (g.level, g.weight))
     weakest = [g.name for g in ranked if g.level < 3][:2]
     strongest = [g.name for g in reversed(ranked) if g.level >= 3][:2]
@@ -142,13 +292,14 @@ class KeywordGrader(Grader):
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         index = AnswerIndex(answer, asked_text(question))
-        grades = [evidence.check(grade_criterion(c, index), c, answer) for c in rubric.criteria]
+        judged = [judge_criterion(c, index) for c in rubric.criteria]
+        grades = [evidence.check(g, c, answer) for g, c in zip(apply_core(judged), rubric.criteria, strict=True)]
         return Grade(
             question_id=question.id,
             rubric_id=rubric.id,
             rubric_version=rubric.version,
             grader=self.name,
             criteria=grades,
-            summary=summarise(grades),
+            summary=summarise(grades, index),
             follow_up=pick_follow_up(question, rubric, grades),
         )

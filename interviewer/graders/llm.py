@@ -15,8 +15,8 @@ from ..config import Settings, load_settings
 from ..llm_client import LLMClient, LLMError
 from ..models import CriterionGrade, Evidence, Grade, Provenance, Question, Rubric
 from . import evidence
-from .base import Grader, GradingError, register
-from .keyword import pick_follow_up
+from .base import Grader, GradingError, asked_text, register
+from .keyword import enforce, pick_follow_up
 from .llm_prompt import MAX_MISSED, MAX_QUOTES, PROMPT_VERSION, build_messages, json_schema, parse_output
 
 
@@ -79,7 +79,12 @@ class LLMGrader(Grader):
                 evidence=[Evidence(quote=q.strip()) for q in out.quotes[:MAX_QUOTES] if q.strip()],
                 missed=[m.strip()[:200] for m in out.missed[:MAX_MISSED] if m.strip()],
             )
-            criteria.append(evidence.check(graded, c, answer))
+            checked = evidence.check(graded, c, answer)
+            if checked.level == 1 and not any(e.verified and e.relevant for e in checked.evidence):
+                # A model's word alone earns nothing: level 1 too needs a quote that is in the answer.
+                checked = checked.model_copy(update={"level": 0, "notes": [*checked.notes, "no supporting quote"]})
+            criteria.append(checked)
+        criteria = enforce(rubric, criteria, answer, asked_text(question))
         return Grade(
             question_id=question.id,
             rubric_id=rubric.id,

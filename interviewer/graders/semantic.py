@@ -21,11 +21,11 @@ from importlib.util import find_spec
 import numpy as np
 
 from ..config import Settings
-from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Question, Rubric
+from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Misconception, Question, Rubric
 from ..text import STOPWORDS, normalise
 from . import embeddings, evidence
 from .base import Grader, GradingError, asked_text, register
-from .keyword import MAX_QUOTES, AnswerIndex, grade_criterion, pick_follow_up, summarise
+from .keyword import MAX_QUOTES, AnswerIndex, Judged, apply_core, judge_criterion, pick_follow_up, summarise
 
 # Global constants, no per-question tuning. Chosen on the ASAG dev data (agreement with human scores)
 # under the bank's own constraints: every model answer at least 80, generic and prompt-injection answers
@@ -45,6 +45,10 @@ MAX_LIFT = 1  # levels above the keyword grader's: every MLOps answer sounds a b
 # share -> level, fitted on ASAG for the three-signal share (which sits higher than point coverage alone).
 # ASAG r 0.596 with these; refitted leaving one question out each time, 0.581 (0.580 before ECHO).
 LEVELS = ((0.51, 4), (0.45, 3), (0.4, 2), (0.21, 1))
+# A sentence states a misconception in other words when its USE cosine with one of the ways the misconception
+# is said reaches WRONG_SIMILAR and beats its cosine with every right point of the criterion by WRONG_MARGIN.
+WRONG_SIMILAR = 0.72
+WRONG_MARGIN = 0.12
 
 
 def _stem(word: str) -> str:
@@ -90,6 +94,9 @@ class _Answer:
         vectors = emb.texts(texts)
         self.whole, self.sentence_vectors = vectors[0], vectors[1:]
         self.use = emb.sentences([texts[0]])[0] if self.terms else None
+        claimed = [(i, s.sentence.text) for i, s in enumerate(self.index.said) if s.asserts]
+        vectors = emb.sentences([t for _, t in claimed]) if claimed else None
+        self.claim_vectors = list(zip((i for i, _ in claimed), vectors, strict=True)) if claimed else None
 
 
 def _point_coverage(point: KeyPoint, answer: _Answer, asked: frozenset[str], emb: embeddings.Embedder) -> float:
@@ -107,14 +114,32 @@ def _best_sentence(text: str, answer: _Answer, emb: embeddings.Embedder) -> str 
     return answer.index.sentences[int(scores.argmax())].text
 
 
+def said_wrong(criterion: Criterion, answer: _Answer, emb: embeddings.Embedder) -> list[tuple[Misconception, int]]:
+    """Misconceptions said in other words: a sentence much closer to one of the ways a misconception is said
+    than to any of the criterion's right points (so a right sentence with the same words does not count)."""
+    if not criterion.misconceptions or answer.claim_vectors is None:
+        return []
+    right = emb.words([p.text for p in criterion.key_points])
+    found = []
+    for m in criterion.misconceptions:
+        wrong = emb.words([m.claim, *m.says])
+        for i, vector in answer.claim_vectors:
+            to_wrong, to_right = float((wrong @ vector).max()), float((right @ vector).max())
+            if to_wrong >= WRONG_SIMILAR and to_wrong - to_right >= WRONG_MARGIN:
+                found.append((m, i))
+                break
+    return found
+
+
 def grade_semantic(
     criterion: Criterion,
     answer: _Answer,
     asked: frozenset[str],
     emb: embeddings.Embedder,
     on_question: bool = False,
-):
-    keyword = grade_criterion(criterion, answer.index)
+) -> Judged:
+    judged = judge_criterion(criterion, answer.index, said_wrong(criterion, answer, emb))
+    keyword = judged.grade
     must = [(p, p.text not in keyword.missed) for p in criterion.must_have]
     nice = [(p, p.text not in keyword.missed_optional) for p in criterion.nice_to_have]
     coverage = {
@@ -131,18 +156,18 @@ def grade_semantic(
     # question) earns nothing beyond its keywords.
     said = on_question or any(c >= CLEARLY_SAID for c in coverage.values()) or close >= CLOSE_USE
     level = _level(share) if said else 0
-    level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT))
+    level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT, judged.cap))
     if level == keyword.level:
         # Not lifted: the feedback is the keyword grader's, so a criterion at 0/4 shows no quotes and misses
         # every point rather than crediting paraphrases it did not count.
-        return keyword
+        return judged
     quotes = [e.quote for e in keyword.evidence]
     for point, _ in must + nice:
         if coverage[point.text] >= COVERED and coverage[point.text] < 1 and len(quotes) < MAX_QUOTES:
             quote = _best_sentence(point.text, answer, emb)
             if quote and quote not in quotes:
                 quotes.append(quote)
-    return keyword.model_copy(
+    lifted = keyword.model_copy(
         update={
             "level": level,
             "evidence": [Evidence(quote=q, verified=True) for q in quotes],
@@ -150,6 +175,7 @@ def grade_semantic(
             "missed_optional": [p.text for p, _ in nice if coverage[p.text] < COVERED],
         }
     )
+    return Judged(lifted, judged.cap, judged.core_wrong)
 
 
 @register
@@ -170,8 +196,9 @@ class SemanticGrader(Grader):
         asked = frozenset(_stem(w) for w in normalise(prompt).split() if w not in STOPWORDS)
         parsed = _Answer(answer, asked, emb, prompt)
         on_question = echoes(prompt, parsed.said)  # words copied from the question do not take it up
+        judged = [grade_semantic(c, parsed, asked, emb, on_question) for c in rubric.criteria]
         grades: list[CriterionGrade] = [
-            evidence.check(grade_semantic(c, parsed, asked, emb, on_question), c, answer) for c in rubric.criteria
+            evidence.check(g, c, answer) for g, c in zip(apply_core(judged), rubric.criteria, strict=True)
         ]
         return Grade(
             question_id=question.id,
@@ -180,6 +207,6 @@ class SemanticGrader(Grader):
             grader=self.name,
             model="wordllama l2_supercat-256 + universal-sentence-encoder-multilingual-3",
             criteria=grades,
-            summary=summarise(grades),
+            summary=summarise(grades, parsed.index),
             follow_up=pick_follow_up(question, rubric, grades),
         )
