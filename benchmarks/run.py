@@ -187,7 +187,7 @@ def _cold_load_seconds() -> float:
     """Loading the embedding models in a fresh process (this one has them loaded already, by bench_keyword); the
     files are in the disk cache by then, so a first start after boot takes longer."""
     script = (
-        "import time; t = time.perf_counter(); from interviewer import embeddings; embeddings.get(); "
+        "import time; t = time.perf_counter(); from interviewer.graders import embeddings; embeddings.get(); "
         "print(time.perf_counter() - t)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
