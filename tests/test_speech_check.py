@@ -68,3 +68,20 @@ def test_incomplete_transcript_gives_no_pace_advice_and_says_what_is_missing():
     two = speech.delivery(transcript([Span(start=1, end=3), Span(start=21.2, end=48.4)]))
     assert two.advice[0].startswith("0:01-0:03 and 0:21-0:48 were not transcribed")
     assert transcript([Span(start=1, end=3)]).model_dump()["complete"] is False
+
+
+def _render(live: bool) -> None:
+    from interviewer.ui.chat import render_delivery  # AppTest runs this function's body alone
+
+    render_delivery({"complete": False, "missing": ["0:21-0:48"], "wpm": 190.0, "advice": []}, live=live)
+
+
+def test_the_answer_box_says_what_to_type_or_record_again_and_hides_delivery():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_render, kwargs={"live": True}).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["0:21-0:48 was not transcribed: type it in the box or record again."]
+    assert not any("words/min" in c.value for c in at.caption)
+    at = AppTest.from_function(_render, kwargs={"live": False}).run()  # History: nothing left to do about it
+    assert [c.value for c in at.caption] == ["Delivery not measured: 0:21-0:48 had no words in the transcript."]

@@ -26,8 +26,8 @@ INITIAL_PROMPT = (
 )
 # But with a prompt, tiny.en sometimes stops early in a 30 s window and skips the rest of it (issue 21).
 # The local transcriber therefore checks its words against the speech heard, and hears the gaps again.
-PRIMARY_PROMPT: str | None = INITIAL_PROMPT
-RETRY_PROMPTS: list[tuple[str | None, float]] = [(None, 30.0), (None, 8.0)]  # (prompt, longest piece in s)
+PRIMARY: dict = {"initial_prompt": INITIAL_PROMPT}  # options of the first pass
+RETRIES: list[tuple[dict, float]] = [({}, 30.0), ({}, 8.0)]  # (options, longest piece in s) of the next ones
 CONTEXT_S = 1.0
 FILLERS = ("um", "uh", "erm", "hmm", "like", "you know", "basically", "sort of", "kind of", "i mean", "actually")
 HEDGES = ("i think", "i guess", "maybe", "probably", "perhaps", "i'm not sure", "i am not sure", "i believe")
@@ -138,8 +138,8 @@ def default_model() -> str:
 class LocalWhisper(Transcriber):
     """faster-whisper on the CPU: a model directory, or a model name faster-whisper already has locally.
 
-    The first pass uses `PRIMARY_PROMPT`; speech that gets no words from it is transcribed again in
-    pieces without a prompt (`RETRY_PROMPTS`), and what still has none is `Transcript.missing`.
+    The first pass uses `PRIMARY`; speech that gets no words from it is transcribed again in pieces
+    without a prompt (`RETRIES`), and what still has none is `Transcript.missing`.
     """
 
     name = "faster-whisper"
@@ -156,13 +156,13 @@ class LocalWhisper(Transcriber):
         # Fine-grained speech spans (a 0.3 s silence splits them): what was heard, to check the words against.
         chunks = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=100))
         speech = [Span(start=c["start"] / RATE, end=c["end"] / RATE) for c in chunks]
-        words = self._words(audio, 0.0, PRIMARY_PROMPT, vad=True)
-        for prompt, piece_s in RETRY_PROMPTS:
+        words = self._words(audio, 0.0, PRIMARY, vad=True)
+        for options, piece_s in RETRIES:
             gaps = uncovered(speech, words)
             if not gaps:
                 break
             for gap in gaps:
-                words = self._fill(audio, words, gap, prompt, piece_s)
+                words = self._fill(audio, words, gap, options, piece_s)
         missing = [Span(start=round(g.start, 1), end=round(g.end, 1)) for g in uncovered(speech, words)]
         text = spoken.written(" ".join(w.text for w in words).strip())
         if not text:
@@ -177,14 +177,10 @@ class LocalWhisper(Transcriber):
             missing=missing,
         )
 
-    def _words(self, audio, offset: float, prompt: str | None, *, vad: bool) -> list[Word]:
+    def _words(self, audio, offset: float, options: dict, *, vad: bool) -> list[Word]:
+        options = {"condition_on_previous_text": False, **options}
         segments, _ = _whisper(self.model).transcribe(
-            audio,
-            language="en",
-            vad_filter=vad,
-            word_timestamps=True,
-            initial_prompt=prompt,
-            condition_on_previous_text=False,
+            audio, language="en", vad_filter=vad, word_timestamps=True, **options
         )
         # A word stamped longer than MAX_WORD_S hides speech that was skipped: keep only its start.
         return [
@@ -194,7 +190,7 @@ class LocalWhisper(Transcriber):
             if w.word.strip()
         ]
 
-    def _fill(self, audio, words: list[Word], gap: Span, prompt: str | None, piece_s: float) -> list[Word]:
+    def _fill(self, audio, words: list[Word], gap: Span, options: dict, piece_s: float) -> list[Word]:
         """`words` with those found in `gap` added; the gap is heard again in pieces of up to `piece_s`."""
         before = max((w.end for w in words if w.start < gap.start), default=0.0)
         after = min((w.start for w in words if w.start >= gap.end), default=len(audio) / RATE)
@@ -206,7 +202,7 @@ class LocalWhisper(Transcriber):
             # (before `before`, after `after`) are there already and are dropped.
             lo = max(0.0, gap.start + i * step - CONTEXT_S)
             hi = min(len(audio) / RATE, gap.start + (i + 1) * step + CONTEXT_S)
-            heard = self._words(audio[int(lo * RATE) : int(hi * RATE)], lo, prompt, vad=False)
+            heard = self._words(audio[int(lo * RATE) : int(hi * RATE)], lo, options, vad=False)
             found += [w for w in heard if before <= (w.start + w.end) / 2 <= after]
         return sorted(words + _dedupe(found), key=lambda w: w.start)
 
