@@ -104,7 +104,7 @@ def _numbers(text: str) -> str:
 
 # Letters spelled out one by one ("G P U", "P-S-I"); a leading "I" is the pronoun ("I A/B test").
 _SPELLED = re.compile(r"\b(?!I\s)[A-Z](?:[\s.-][A-Z]\b){1,5}")
-_DIGIT_RULES = [  # only where the text has a digit: most sentences have none, and graders normalise a lot
+_DIGIT_RULES = [  # only where the text has a digit
     (re.compile(pattern, flags), replacement)
     for pattern, replacement, flags in [
         (r"(?<=\d),(?=\d{3}\b)", "", 0),  # "1,000" -> "1000"
@@ -128,6 +128,13 @@ _RULES = [
         (r"\bM[\s.-]?L[\s-]+(?=flow\b|ops\b)", "ML", re.IGNORECASE),
     ]
 ]
+# One cheap look for anything the rules above could change: most sentences have none, and graders call this a lot.
+_MAYBE = re.compile(
+    r"\bk[\s-]?(?:8|eight|3|three)|\bkates\b|\bkuber|\bon[yi]x\b|\bc[\s.-]*i[\s.-]*(?:/|slash)?[\s.-]*c[\s.-]*d\b"
+    r"|\ba[\s-]?b[\s-]+test|\bm[\s.-]?l[\s-]+(?:flow|ops)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
 # Whisper hears "rolled back" as "rolled my" where a clause ends and "my" can own nothing.
 _ROLLED_MY = re.compile(r"\b(roll(?:ed|s|ing)?) my\b(?=\s*(?:[.,;!?]|$|(?:to|if|when|and|automatically)\b))")
 
@@ -142,9 +149,10 @@ def written(text: str) -> str:
     if not _NUMBER_WORDS.isdisjoint(_WORD.findall(text.lower())):
         text = _numbers(text)
     text = _SPELLED.sub(lambda m: re.sub(r"[\s.-]", "", m.group(0)), text)
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
-    if any(ch.isdigit() for ch in text):
+    if _MAYBE.search(text):
+        for pattern, replacement in _RULES:
+            text = pattern.sub(replacement, text)
+    if _DIGIT.search(text):
         for pattern, replacement in _DIGIT_RULES:
             text = pattern.sub(replacement, text)
     return _ROLLED_MY.sub(r"\1 back", text)

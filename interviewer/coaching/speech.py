@@ -246,9 +246,8 @@ class APITranscriber(Transcriber):
         words = [Word(text=w.word, start=w.start, end=w.end) for w in (getattr(result, "words", None) or [])]
         if not result.text.strip():
             raise AudioError(f"{path.name}: no speech found")
-        return Transcript(
-            text=result.text.strip(), words=words, duration_s=duration, backend=self.name, model=self.model
-        )
+        text = spoken.written(result.text.strip())  # "five percent" -> "5%", as for the local model
+        return Transcript(text=text, words=words, duration_s=duration, backend=self.name, model=self.model)
 
 
 def _count(phrases: tuple[str, ...], norm: str) -> dict[str, int]:
