@@ -29,7 +29,7 @@ class Span(BaseModel):
 
     @property
     def label(self) -> str:
-        """"0:21-0:48", as the candidate sees it on a player."""
+        """The span as the candidate sees it on a player: "0:21-0:48"."""
         return f"{_clock(self.start)}-{_clock(self.end)}"
 
 
