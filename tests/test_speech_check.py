@@ -79,9 +79,24 @@ def _render(live: bool) -> None:
 def test_the_answer_box_says_what_to_type_or_record_again_and_hides_delivery():
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_function(_render, kwargs={"live": True}).run()
+    at = AppTest.from_function(_render, kwargs={"live": True}, default_timeout=30).run()
     assert not at.exception
     assert [w.value for w in at.warning] == ["0:21-0:48 was not transcribed: type it in the box or record again."]
     assert not any("words/min" in c.value for c in at.caption)
-    at = AppTest.from_function(_render, kwargs={"live": False}).run()  # History: nothing left to do about it
+    at = AppTest.from_function(
+        _render, kwargs={"live": False}, default_timeout=30
+    ).run()  # History: nothing left to do about it
     assert [c.value for c in at.caption] == ["Delivery not measured: 0:21-0:48 had no words in the transcript."]
+
+
+def test_cli_transcribe_prints_what_is_missing_instead_of_pace(monkeypatch, capsys, tmp_path):
+    from interviewer.cli import main
+
+    class Partial:  # a fault: the transcriber heard only part of the speech
+        def transcribe(self, path):
+            return transcript([Span(start=21.2, end=48.4)])
+
+    monkeypatch.setattr(speech, "get_transcriber", lambda *args: Partial())
+    assert main(["transcribe", str(tmp_path / "answer.wav")]) == 0
+    out = capsys.readouterr().out
+    assert "0:21-0:48 was not transcribed" in out and "wpm" not in out

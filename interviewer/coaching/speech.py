@@ -14,9 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel, computed_field
 
 from .. import spoken
-from .speech_check import MAX_WORD_S, Span, merge, pauses, speaking_seconds, uncovered
-
 from ..errors import UserError
+from .speech_check import MAX_WORD_S, Span, merge, pauses, speaking_seconds, uncovered
 
 MAX_SECONDS = 600
 RATE = 16_000  # what faster-whisper decodes to
