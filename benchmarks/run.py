@@ -139,34 +139,10 @@ def bench_history(bank, n: int = 10_000) -> dict:
 
 
 def bench_speech() -> dict:
-    """Word error rate and speed of the offline transcriber on espeak-ng speech (the test scripts)."""
-    import shutil
-    import subprocess
-    import tempfile
+    """Spoken answers to bank questions: words heard, WER, real-time factor, spoken vs typed score."""
+    from benchmarks.speech_bench import run
 
-    from interviewer.coaching import speech
-    from tests.test_speech import SCRIPTS, wer
-
-    if not shutil.which("espeak-ng"):
-        return {"skipped": "espeak-ng is not installed"}
-    transcriber = speech.LocalWhisper()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for n, script in enumerate(SCRIPTS):
-            path = Path(tmp) / f"{n}.wav"
-            subprocess.run(["espeak-ng", "-s", "150", "-w", str(path), script], check=True)
-            started = time.perf_counter()
-            transcript = transcriber.transcribe(path)
-            rows.append((wer(script, transcript.text), transcript.duration_s, time.perf_counter() - started))
-    return {
-        "model": "whisper tiny.en (int8, CPU)",
-        "clips": len(rows),
-        "wer_mean": round(statistics.mean(r[0] for r in rows), 3),
-        "wer_max": round(max(r[0] for r in rows), 3),
-        "audio_seconds": round(sum(r[1] for r in rows), 1),
-        "transcribe_seconds": round(sum(r[2] for r in rows), 1),
-        "real_time_factor": round(sum(r[2] for r in rows) / sum(r[1] for r in rows), 3),
-    }
+    return run()
 
 
 class _Timed:

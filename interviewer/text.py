@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import spoken
+
 # Keep characters that carry meaning in deployment talk ("5%", "c++", "c#");
 # everything else (hyphens, slashes, dots) becomes a space, so "blue-green",
 # "blue/green" and "blue green" all normalise alike.
@@ -16,7 +18,7 @@ _SUFFIX = r"(?:s|es|d|ed|ing)?"
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", spoken.written(text))  # "five percent" reads as "5%", as typed
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
@@ -36,7 +38,9 @@ def _term_body(term: str) -> str | None:
     Each word tolerates a plural or simple verb ending; words may be written
     apart or joined ("roll back", "rollback"); a word ending in `*` matches any ending.
     """
-    words = [normalise(w) + ("*" if w.endswith("*") else "") for w in re.split(r"[^\w*%+#]+", term.lower())]
+    # Written forms first, over the whole term: "top five percent" must become "top 5%" as in the answer.
+    term = spoken.written(term).lower()
+    words = [normalise(w) + ("*" if w.endswith("*") else "") for w in re.split(r"[^\w*%+#]+", term)]
     words = [w for w in words if w.strip("*")]
     if not words:
         return None

@@ -71,6 +71,9 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         print_json(transcript.model_dump(mode="json", exclude={"words"}) | {"delivery": metrics.model_dump()})
         return 0
     print(transcript.text)
+    if not metrics.complete:  # pace and fillers from part of the answer would mislead
+        print(f"\n{speech.missing_message(metrics.missing)}")
+        return 0
     fillers = ", ".join(f"{k} x{v}" for k, v in metrics.fillers.items()) or "none"
     print(
         f"\n{metrics.duration_s:.0f} s, {metrics.words} words, {metrics.wpm:.0f} wpm, fillers: {fillers}, "

@@ -11,17 +11,25 @@ from abc import ABC, abstractmethod
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
+from .. import spoken
 from ..errors import UserError
+from .speech_check import MAX_WORD_S, Span, merge, pauses, speaking_seconds, uncovered
 
 MAX_SECONDS = 600
+RATE = 16_000  # what faster-whisper decodes to
 FORMATS = (".wav", ".mp3", ".m4a", ".webm", ".ogg")
 # Whisper drops fillers unless the prompt shows them, and misspells jargon unless it has seen it.
 INITIAL_PROMPT = (
     "Um, uh, so, like, you know, I deployed the model with Docker and Kubernetes, a canary release, MLflow, "
     "ONNX, and drift monitoring with PSI against a p99 latency SLO."
 )
+# But with a prompt, tiny.en sometimes stops early in a 30 s window and skips the rest of it (issue 21).
+# The local transcriber therefore checks its words against the speech heard, and hears the gaps again.
+PRIMARY: dict = {"initial_prompt": INITIAL_PROMPT}  # options of the first pass
+RETRIES: list[tuple[dict, float]] = [({}, 30.0), ({}, 8.0)]  # (options, longest piece in s) of the next ones
+CONTEXT_S = 1.0
 FILLERS = ("um", "uh", "erm", "hmm", "like", "you know", "basically", "sort of", "kind of", "i mean", "actually")
 HEDGES = ("i think", "i guess", "maybe", "probably", "perhaps", "i'm not sure", "i am not sure", "i believe")
 PAUSE_S = 2.0
@@ -44,6 +52,13 @@ class Transcript(BaseModel):
     duration_s: float
     backend: str
     model: str | None = None
+    speech: list[Span] = []  # what the voice activity detector heard as speech (local backend)
+    missing: list[Span] = []  # speech that has no words even after a second try
+
+    @computed_field
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 class Delivery(BaseModel):
@@ -56,6 +71,16 @@ class Delivery(BaseModel):
     long_pauses: list[float]  # seconds of silence between words, each over PAUSE_S
     suggested_s: float | None = None
     advice: list[str]
+    speaking_s: float | None = None  # from the voice activity detector, pauses over PAUSE_S left out
+    complete: bool = True  # False: some speech has no words, so pace and fillers would mislead
+    missing: list[str] = []  # "0:21-0:48"
+
+
+def missing_message(missing: list[str]) -> str:
+    """What the candidate reads when part of a recording has no words: where, and what to do."""
+    spans = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
+    verb = "were" if len(missing) > 1 else "was"
+    return f"{spans} {verb} not transcribed: type it in the box or record again."
 
 
 def probe(path: Path) -> float:
@@ -112,7 +137,11 @@ def default_model() -> str:
 
 
 class LocalWhisper(Transcriber):
-    """faster-whisper on the CPU: a model directory, or a model name faster-whisper already has locally."""
+    """faster-whisper on the CPU: a model directory, or a model name faster-whisper already has locally.
+
+    The first pass uses `PRIMARY`; speech that gets no words from it is transcribed again in pieces
+    without a prompt (`RETRIES`), and what still has none is `Transcript.missing`.
+    """
 
     name = "faster-whisper"
 
@@ -120,17 +149,23 @@ class LocalWhisper(Transcriber):
         self.model = model or default_model()
 
     def transcribe(self, path: Path) -> Transcript:
+        from faster_whisper import decode_audio
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
         duration = probe(path)
-        segments, _ = _whisper(self.model).transcribe(
-            str(path),
-            language="en",
-            vad_filter=True,
-            word_timestamps=True,
-            initial_prompt=INITIAL_PROMPT,
-            condition_on_previous_text=False,
-        )
-        words = [Word(text=w.word.strip(), start=w.start, end=w.end) for s in segments for w in (s.words or [])]
-        text = " ".join(w.text for w in words).strip()
+        audio = decode_audio(str(path), sampling_rate=RATE)
+        # Fine-grained speech spans (a 0.3 s silence splits them): what was heard, to check the words against.
+        chunks = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=100))
+        speech = [Span(start=c["start"] / RATE, end=c["end"] / RATE) for c in chunks]
+        words = self._words(audio, 0.0, PRIMARY, vad=True)
+        for options, piece_s in RETRIES:
+            gaps = uncovered(speech, words)
+            if not gaps:
+                break
+            for gap in gaps:
+                words = self._fill(audio, words, gap, options, piece_s)
+        missing = [Span(start=round(g.start, 1), end=round(g.end, 1)) for g in uncovered(speech, words)]
+        text = spoken.written(" ".join(w.text for w in words).strip())
         if not text:
             raise AudioError(f"{path.name}: no speech found (is the microphone muted?)")
         return Transcript(
@@ -139,7 +174,48 @@ class LocalWhisper(Transcriber):
             duration_s=duration,
             backend=self.name,
             model=Path(self.model).name if Path(self.model).exists() else self.model,
+            speech=merge(speech),
+            missing=missing,
         )
+
+    def _words(self, audio, offset: float, options: dict, *, vad: bool) -> list[Word]:
+        options = {"condition_on_previous_text": False, **options}
+        segments, _ = _whisper(self.model).transcribe(
+            audio, language="en", vad_filter=vad, word_timestamps=True, **options
+        )
+        # A word stamped longer than MAX_WORD_S hides speech that was skipped: keep only its start.
+        return [
+            Word(text=w.word.strip(), start=offset + w.start, end=offset + min(w.end, w.start + MAX_WORD_S))
+            for s in segments
+            for w in (s.words or [])
+            if w.word.strip()
+        ]
+
+    def _fill(self, audio, words: list[Word], gap: Span, options: dict, piece_s: float) -> list[Word]:
+        """`words` with those found in `gap` added; the gap is heard again in pieces of up to `piece_s`."""
+        before = max((w.end for w in words if w.start < gap.start), default=0.0)
+        after = min((w.start for w in words if w.start >= gap.end), default=len(audio) / RATE)
+        found = []
+        pieces = max(1, round(gap.seconds / piece_s))
+        step = gap.seconds / pieces
+        for i in range(pieces):
+            # A second of context each side, so a word cut by the edge is heard whole; the words outside
+            # (before `before`, after `after`) are there already and are dropped.
+            lo = max(0.0, gap.start + i * step - CONTEXT_S)
+            hi = min(len(audio) / RATE, gap.start + (i + 1) * step + CONTEXT_S)
+            heard = self._words(audio[int(lo * RATE) : int(hi * RATE)], lo, options, vad=False)
+            found += [w for w in heard if before <= (w.start + w.end) / 2 <= after]
+        return sorted(words + _dedupe(found), key=lambda w: w.start)
+
+
+def _dedupe(words: list[Word]) -> list[Word]:
+    """Words heard twice where two pieces overlap: keep the first of any two that overlap in time."""
+    out: list[Word] = []
+    for w in sorted(words, key=lambda w: w.start):
+        if out and w.start < out[-1].end - 0.05 and w.text.lower().strip(".,") == out[-1].text.lower().strip(".,"):
+            continue
+        out.append(w)
+    return out
 
 
 class APITranscriber(Transcriber):
@@ -171,9 +247,8 @@ class APITranscriber(Transcriber):
         words = [Word(text=w.word, start=w.start, end=w.end) for w in (getattr(result, "words", None) or [])]
         if not result.text.strip():
             raise AudioError(f"{path.name}: no speech found")
-        return Transcript(
-            text=result.text.strip(), words=words, duration_s=duration, backend=self.name, model=self.model
-        )
+        text = spoken.written(result.text.strip())  # "five percent" -> "5%", as for the local model
+        return Transcript(text=text, words=words, duration_s=duration, backend=self.name, model=self.model)
 
 
 def _count(phrases: tuple[str, ...], norm: str) -> dict[str, int]:
@@ -182,35 +257,30 @@ def _count(phrases: tuple[str, ...], norm: str) -> dict[str, int]:
 
 
 def delivery(transcript: Transcript, suggested_minutes: float | None = None) -> Delivery:
-    """Pace, fillers, hedges and pauses, computed without an LLM, with plain advice."""
+    """Pace, fillers, hedges and pauses, computed without an LLM, with plain advice.
+
+    From what was heard: speaking time from the voice activity detector where there is one, words from
+    the whole transcript. If some speech has no words, the numbers would mislead ("190 words a minute"
+    from a third of the answer), so the advice says only what is missing, and `complete` is False.
+    """
     norm = " ".join(re.sub(r"[^a-z'\s]+", " ", transcript.text.lower().replace("’", "'")).split())
     words = len(norm.split())
-    spoken_s = transcript.words[-1].end - transcript.words[0].start if transcript.words else transcript.duration_s
+    if transcript.speech:
+        spoken_s, gaps = speaking_seconds(transcript.speech, PAUSE_S), pauses(transcript.speech, PAUSE_S)
+    else:  # a backend without speech spans: the time from the first word to the last
+        spoken_s = transcript.words[-1].end - transcript.words[0].start if transcript.words else transcript.duration_s
+        gaps = [
+            round(b.start - a.end, 1)
+            for a, b in zip(transcript.words, transcript.words[1:], strict=False)
+            if b.start - a.end > PAUSE_S
+        ]
     minutes = max(spoken_s, 1.0) / 60
     wpm = round(words / minutes, 1)
     fillers, hedges = _count(FILLERS, norm), _count(HEDGES, norm)
     per_min = round(sum(fillers.values()) / minutes, 1)
-    pauses = [
-        round(b.start - a.end, 1)
-        for a, b in zip(transcript.words, transcript.words[1:], strict=False)
-        if b.start - a.end > PAUSE_S
-    ]
-    advice = []
-    if wpm > PACE[1] + 20:
-        advice.append(f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]} so each point lands.")
-    elif wpm < PACE[0] - 30:
-        advice.append(
-            f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]}: plan the next point "
-            "while you finish this one."
-        )
-    if per_min > 4:
-        top = ", ".join(f'"{f}" x{n}' for f, n in sorted(fillers.items(), key=lambda kv: -kv[1])[:3])
-        advice.append(f"{per_min:.0f} filler words a minute ({top}); a short silent pause sounds more confident.")
-    if sum(hedges.values()) >= 3:
-        advice.append("Several hedges (" + ", ".join(hedges) + "); state what you did and why, then the caveat.")
-    if pauses:
-        advice.append(f"{len(pauses)} pause(s) over {PAUSE_S:g} s; a breath is fine, a long silence reads as lost.")
     suggested_s = suggested_minutes * 60 if suggested_minutes else None
+    missing = [m.label for m in transcript.missing]
+    advice = [missing_message(missing)] if missing else _advice(wpm, fillers, per_min, hedges, gaps)
     if suggested_s and transcript.duration_s > suggested_s * 1.25:
         advice.append(
             f"{transcript.duration_s / 60:.1f} min against a suggested {suggested_minutes:g}: "
@@ -228,10 +298,32 @@ def delivery(transcript: Transcript, suggested_minutes: float | None = None) -> 
         fillers=fillers,
         fillers_per_min=per_min,
         hedges=hedges,
-        long_pauses=pauses,
+        long_pauses=gaps,
         suggested_s=suggested_s,
         advice=advice or ["Pace, fillers and pauses all look good."],
+        speaking_s=round(spoken_s, 1),
+        complete=not missing,
+        missing=missing,
     )
+
+
+def _advice(wpm: float, fillers: dict[str, int], per_min: float, hedges: dict, gaps: list[float]) -> list[str]:
+    advice = []
+    if wpm > PACE[1] + 20:
+        advice.append(f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]} so each point lands.")
+    elif wpm < PACE[0] - 30:
+        advice.append(
+            f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]}: plan the next point "
+            "while you finish this one."
+        )
+    if per_min > 4:
+        top = ", ".join(f'"{f}" x{n}' for f, n in sorted(fillers.items(), key=lambda kv: -kv[1])[:3])
+        advice.append(f"{per_min:.0f} filler words a minute ({top}); a short silent pause sounds more confident.")
+    if sum(hedges.values()) >= 3:
+        advice.append("Several hedges (" + ", ".join(hedges) + "); state what you did and why, then the caveat.")
+    if gaps:
+        advice.append(f"{len(gaps)} pause(s) over {PAUSE_S:g} s; a breath is fine, a long silence reads as lost.")
+    return advice
 
 
 def get_transcriber(model: str | None = None, base_url: str | None = None, api_key: str | None = None) -> Transcriber:

@@ -107,7 +107,15 @@ def voice_input(widget_key: str, minutes: float | None) -> None:
     st.session_state[f"{widget_key}_delivery"] = speech.delivery(transcript, minutes).model_dump()
 
 
-def render_delivery(delivery: dict) -> None:
+def render_delivery(delivery: dict, *, live: bool = False) -> None:
+    """Delivery metrics, unless part of the recording had no words: then they would mislead, so say what is
+    missing instead (`live`: while the answer can still be typed in or recorded again)."""
+    if not delivery.get("complete", True):  # older records have no such key: they were shown as complete
+        if live:
+            st.warning(speech.missing_message(delivery["missing"]))
+        else:
+            st.caption(f"Delivery not measured: {', '.join(delivery['missing'])} had no words in the transcript.")
+        return
     fillers = ", ".join(f"{k} x{v}" for k, v in delivery["fillers"].items()) or "none"
     st.caption(
         f"Delivery (not part of the score): {delivery['duration_s']:.0f} s · {delivery['wpm']:.0f} words/min · "
@@ -133,7 +141,7 @@ def answer_box(widget_key: str, draft_key: str, label: str, minutes: float | Non
         placeholder="Answer as you would say it aloud. Ctrl+Enter keeps the draft.",
     )
     if st.session_state.get(f"{widget_key}_delivery"):
-        render_delivery(st.session_state[f"{widget_key}_delivery"])
+        render_delivery(st.session_state[f"{widget_key}_delivery"], live=True)
     return st.session_state[widget_key]
 
 
