@@ -33,6 +33,8 @@ def _print_grade(grade: Grade) -> None:
             print(f'  + "{e.quote}"' + ("" if e.verified else "  (not found in the answer)"))
         for m in c.missed:
             print(f"  - missed: {m}")
+        for w in c.wrong_claims:
+            print(f'  ! wrong: {w.claim}. You said: "{w.quote}"\n    {w.why}')
         for f, said in c.flags_said():
             print(f"  ! red flag: {f}" + (f' (you said: "{said}")' if said else ""))
         for n in c.notes:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Criterion, KeyPoint, Misconception, WrongClaim
-from ..text import Sentence, matches_all, matches_group
+from ..text import Sentence, group_pattern, matches_all, matches_group
 
 LIST_ITEMS = 4  # comma-separated items from which a sentence of short items is a list
 SHORT_ITEM_WORDS = 3
@@ -68,8 +68,22 @@ def classify(said: list[Sentence]) -> list[Said]:
     return out
 
 
+NEGATIONS = frozenset("not never unlike no nor neither without rather".split())
+NEGATION_WINDOW = 3  # words before the claim's first keyword that can deny it
+
+
+def _denied(norm: str, start: int) -> bool:
+    """Whether a negation comes right before position `start`: "Blue-green, unlike a canary, sends all
+    traffic at once" denies "canary sends all"; "isn't" normalises to "isn t"."""
+    before = norm[:start].split()[-NEGATION_WINDOW - 1 :]
+    return any(w in NEGATIONS or (w == "t" and i and before[i - 1].endswith("n")) for i, w in enumerate(before))
+
+
 def states(misconception: Misconception | KeyPoint, sentence: Sentence) -> bool:
-    return matches_all(sentence.norm, misconception.keywords)
+    if not matches_all(sentence.norm, misconception.keywords):
+        return False
+    start = min(group_pattern(tuple(g)).search(sentence.norm).start() for g in misconception.keywords)
+    return not _denied(sentence.norm, start)
 
 
 def wrong_claims(criterion: Criterion, said: list[Said]) -> list[tuple[Misconception, int]]:

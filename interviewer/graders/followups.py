@@ -22,19 +22,24 @@ class Gap(BaseModel):
 
     @classmethod
     def of(cls, grade: CriterionGrade) -> Gap:
-        return cls(missed=grade.missed, optional=grade.missed_optional, flags=grade.red_flags)
+        return cls(missed=grade.missed, optional=grade.missed_optional, flags=_claims(grade))
 
     def merge(self, grade: CriterionGrade) -> Gap:
         """A point counts as made once any answer made it, and a claim as withdrawn once an answer drops it."""
         return Gap(
             missed=[m for m in self.missed if m in grade.missed],
             optional=[m for m in self.optional if m in grade.missed_optional],
-            flags=[f for f in self.flags if f in grade.red_flags],
+            flags=[f for f in self.flags if f in _claims(grade)],
         )
 
     @property
     def empty(self) -> bool:
         return not (self.missed or self.optional or self.flags)
+
+
+def _claims(grade: CriterionGrade) -> list[str]:
+    """The wrong claims a grade found: red flags and misconceptions alike."""
+    return [*grade.red_flags, *(w.claim for w in grade.wrong_claims)]
 
 
 def gaps(rubric: Rubric, levels: Mapping[str, int], target: int, skip: Iterable[str] = ()) -> list[str]:

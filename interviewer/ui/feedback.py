@@ -44,6 +44,8 @@ def render_criterion(c) -> None:
             term_popovers(quiz.terms_in(state.bank(), " ".join(c.missed)))
         for m in c.missed_optional:
             st.markdown(f"- :gray[could add:] {md_escape(m)}")
+        for w in c.wrong_claims:
+            st.markdown(f"- :red[wrong:] {md_escape(w.claim)}. You said: *{md_escape(w.quote)}*  \n{md_escape(w.why)}")
         for f, said in c.flags_said():
             st.markdown(f"- :red[red flag:] {md_escape(f)}" + (f" (you said: *{md_escape(said)}*)" if said else ""))
         for n in c.notes:
