@@ -16,12 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from interviewer.content.bank import load_bank  # noqa: E402
+from interviewer.graders.claims import states  # noqa: E402
 from interviewer.text import matches_group, normalise, sentences  # noqa: E402
 
 
-def fires(keywords: list[list[str]], sentence: str) -> bool:
-    norm = normalise(sentence)
-    return all(matches_group(norm, group) for group in keywords)
+def fires(misconception, sentence: str) -> bool:
+    """As the graders decide it (a negation right before the claim denies it)."""
+    return any(states(misconception, s) for s in sentences(sentence))
 
 
 def main(ids: list[str]) -> int:
@@ -36,12 +37,12 @@ def main(ids: list[str]) -> int:
         own = [q for q in bank.questions.values() if q.rubric == rubric_id]
         for c in rubric.criteria:
             for m in c.misconceptions:
-                caught = sum(fires(m.keywords, s) for s in m.says)
+                caught = sum(fires(m, s) for s in m.says)
                 if caught < len(m.says):
-                    missed = [s for s in m.says if not fires(m.keywords, s)]
+                    missed = [s for s in m.says if not fires(m, s)]
                     print(f"{rubric_id}/{c.id}: keywords catch {caught}/{len(m.says)} of says for {m.claim!r}; missed: {missed}")
                 for qid, text in right:
-                    if fires(m.keywords, text):
+                    if fires(m, text):
                         false_fires += 1
                         print(f"{rubric_id}/{c.id}: FALSE FIRE of {m.claim!r} on a right sentence ({qid}): {text!r}")
             for point in c.must_have:
