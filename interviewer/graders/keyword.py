@@ -64,21 +64,23 @@ class AnswerIndex:
             self._hits[key] = frozenset(i for i, s in enumerate(self.sentences) if matches_group(s.norm, key))
         return self._hits[key]
 
-    def locate(self, point: KeyPoint, adjacent: bool = True, skip: frozenset[int] = frozenset()) -> list[int]:
-        """The sentence (or two adjacent ones, if `adjacent`) where every group of the key point matches,
+    def places(self, point: KeyPoint, adjacent: bool = True, skip: frozenset[int] = frozenset()) -> list[list[int]]:
+        """Every sentence (or pair of adjacent ones, if `adjacent`) where every group of the key point matches,
         leaving out sentences that assert nothing and those in `skip` (sentences that state a wrong claim)."""
         skip = skip | self.excluded
         hits = [self.hits(g) - skip for g in point.keywords]
         common = frozenset.intersection(*hits)
-        if common:
-            return [min(common)]
-        if not adjacent:
-            return []
+        if common or not adjacent:
+            return [[i] for i in sorted(common)]
         # Spoken answers often split one idea over two sentences.
-        for i in range(len(self.sentences) - 1):
-            if all(i in h or i + 1 in h for h in hits):
-                return [i, i + 1]
-        return []
+        return [[i, i + 1] for i in range(len(self.sentences) - 1) if all(i in h or i + 1 in h for h in hits)]
+
+    def locate(self, point: KeyPoint, adjacent: bool = True, skip: frozenset[int] = frozenset()) -> list[int]:
+        """Where the point is made: the first place that also gives its why or how, else the first place."""
+        found = self.places(point, adjacent, skip)
+        if not found:
+            return []
+        return next((at for at in found if point.why and self.explained(point, at)), found[0])
 
     def quote(self, at: list[int]) -> str:
         return " ".join(self.sentences[i].text for i in at)
