@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 
 from ..models import Criterion, KeyPoint, Misconception, WrongClaim
@@ -69,21 +70,29 @@ def classify(said: list[Sentence]) -> list[Said]:
 
 
 NEGATIONS = frozenset("not never unlike no nor neither without rather".split())
-NEGATION_WINDOW = 3  # words before the claim's first keyword that can deny it
+# Words before the claim's first keyword, and after its last, that can deny it: "Blue-green, unlike a canary,
+# sends all traffic at once"; "Disabling the cache won't make builds faster". A wider window after it would
+# also swallow real claims ("disable the cache so we never get stale layers").
+BEFORE, AFTER = 3, 2
 
 
-def _denied(norm: str, start: int) -> bool:
-    """Whether a negation comes right before position `start`: "Blue-green, unlike a canary, sends all
-    traffic at once" denies "canary sends all"; "isn't" normalises to "isn t"."""
-    before = norm[:start].split()[-NEGATION_WINDOW - 1 :]
-    return any(w in NEGATIONS or (w == "t" and i and before[i - 1].endswith("n")) for i, w in enumerate(before))
+def _negated(words: list[str]) -> bool:
+    # "isn't", "won't" normalise to "isn t", "won t".
+    return any(w in NEGATIONS or (w == "t" and i and words[i - 1].endswith("n")) for i, w in enumerate(words))
 
 
 def states(misconception: Misconception | KeyPoint, sentence: Sentence) -> bool:
-    if not matches_all(sentence.norm, misconception.keywords):
+    norm = sentence.norm
+    if not matches_all(norm, misconception.keywords):
         return False
-    start = min(group_pattern(tuple(g)).search(sentence.norm).start() for g in misconception.keywords)
-    return not _denied(sentence.norm, start)
+    spans = sorted(group_pattern(tuple(g)).search(norm).span() for g in misconception.keywords)
+    start, end = spans[0][0], max(b for _, b in spans)
+    # Between the claim's own keywords too: "disabling the cache won't make builds faster".
+    between = " ".join(norm[a_end:b_start] for (_, a_end), (b_start, _) in pairwise(spans))
+    return not any(
+        _negated(words)
+        for words in (norm[:start].split()[-BEFORE - 1 :], between.split(), norm[end:].split()[: AFTER + 1])
+    )
 
 
 def wrong_claims(criterion: Criterion, said: list[Said]) -> list[tuple[Misconception, int]]:
