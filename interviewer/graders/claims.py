@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..models import Criterion, KeyPoint, Misconception, WrongClaim
 from ..text import Sentence, group_pattern, matches_all, matches_group
