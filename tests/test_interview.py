@@ -69,10 +69,13 @@ def test_follow_up_answer_is_graded_on_its_criterion_and_raises_the_score(store)
     assert [(a.criterion_id, a.status) for a in saved] == [("tradeoffs", "graded")]
 
 
-def test_no_follow_up_after_an_excellent_answer(store):
+def test_an_excellent_answer_gets_one_harder_probe_and_no_gap_probes(store):
     session = start(store)
     interview.answer(store, GRADER, BANK, session, BANK.questions[QID].model_answer, now=1010.0)
-    assert session.current.follow_ups == [] and session.current.done
+    (probe,) = session.current.follow_ups
+    assert probe.stretch and not session.current.done
+    interview.skip_follow_up(store, BANK, session)
+    assert len(session.current.follow_ups) == 1 and session.current.done
 
 
 def test_running_over_time_is_recorded_not_blocking(store):

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from ..content.bank import Bank, BankError
 from ..graders import Grader, grader_class
 from ..graders.base import FOLLOW_UP
-from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
+from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for, stretch_probe, strongest
 from ..history.store import ProfileStore, SessionRow
 from ..models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
 from ..text import content_words, matches_all, normalise
@@ -35,6 +35,7 @@ class FollowUp(BaseModel):
     attempt_id: int | None = None
     level: int | None = None
     skipped: bool = False
+    stretch: bool = False  # a harder why / what-if probe on a strong area, not a gap
 
     @property
     def open(self) -> bool:
@@ -236,10 +237,10 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
         return
     open_ = asking_order(gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked), run.gaps)
     if not open_:
-        run.done = True
+        _stretch(run, rubric)
         return
     target = open_[0]
-    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target))
+    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target), run.quotes.get(target))
     # A grader that writes follow-ups (the LLM grader) phrases its own probe; use it for the first follow-up
     # only when it is about the gap we chose, so the follow-up is graded against the criterion it asks about.
     writer = grader_class(grade.grader) if grade else None
@@ -247,6 +248,18 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
     if llm_probe and _aims_at(llm_probe, rubric.criterion(target)):
         text = llm_probe
     run.follow_ups.append(FollowUp(criterion=target, question=text))
+
+
+def _stretch(run: QuestionRun, rubric: Rubric) -> None:
+    """No gap left: a strong answer still gets one harder probe (why, what if, the trade-off) on its strongest
+    area, as a real interviewer would push, unless follow-ups were already asked. At most one per question."""
+    target = strongest(rubric, run.levels)
+    if run.follow_ups or target is None or run.kind != "scenario":
+        run.done = True
+        return
+    run.follow_ups.append(
+        FollowUp(criterion=target, question=stretch_probe(rubric, target, run.quotes.get(target)), stretch=True)
+    )
 
 
 def answer(
