@@ -336,8 +336,26 @@ def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
     while has_button(at, "skip_followup"):  # one missed area at a time
         asked += 1
         at.button(key="skip_followup").click().run()
-    assert 1 <= asked <= 7
+    assert 1 <= asked <= 3  # the most important open areas; the rest go to the report
     assert "Checklist report" in [s.value for s in at.subheader]
+    assert "Not asked about in follow-ups" in chat_text(at)
+    # The report sits below the conversation and the checklist, at the page's full width.
+    assert not any(s.value == "Checklist report" for col in at.columns for s in col.subheader)
+
+
+def test_walkthrough_starts_neutral_and_cuts_quotes_at_a_word(app):
+    at = app.switch_page(WALK).run()
+    text = chat_text(at)
+    assert ":red[○ missed]" not in text and text.count(":gray[○ not yet]") == 7
+    long = (
+        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall at a fixed "
+        "precision of ninety percent, validated on the most recent month, which we held out completely from tuning."
+    )
+    at.text_area[0].input(long)
+    at.button(key="submit").click().run()
+    (quote,) = [c.value for c in at.caption if c.value.startswith("“")]
+    assert quote.endswith("…”") and quote[1:-2] in md_escape(long)
+    assert md_escape(long).split(quote[1:-2], 1)[1].startswith(" ")  # cut before a space, not inside a word
 
 
 def test_walkthrough_report_says_what_each_area_missed(app):

@@ -22,7 +22,9 @@ from ..text import content_words, matches_all, normalise
 from .answers import AnswerError, Submission, find_question, submit
 
 MODES = ("practice", "mock", "walkthrough")
-MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}
+# A walkthrough asks about the few most important areas left open, not every one: seven follow-ups in a row
+# after a thin answer felt like an interrogation. The rest are listed in the report (`not_asked`).
+MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 3}
 # How long a practice answer is shown again when its question is reopened in a new browser session.
 # Long enough to cover a refresh, a lost connection or a break in the same sitting; short enough that
 # coming back another day (a spaced-repetition review) starts from a blank answer, not from the old one.
@@ -91,14 +93,25 @@ def weighted_score(rubric: Rubric, levels: dict[str, int]) -> int:
 
 
 def coverage(run: QuestionRun, rubric: Rubric) -> list[tuple[str, str, str, str | None]]:
-    """Checklist panel rows: (criterion id, name, covered | partial | missed, covering quote)."""
+    """Checklist panel rows: (criterion id, name, open | covered | partial | missed, covering quote). Every area
+    is `open` until an answer has been graded: nothing can be missed before anything is said."""
     covered = COVERED_LEVEL["checklist"]
     rows = []
     for c in rubric.criteria:
         level = run.levels.get(c.id, 0)
-        status = "covered" if level >= covered else "partial" if level > 0 else "missed"
+        if not run.initial_levels:
+            status = "open"
+        else:
+            status = "covered" if level >= covered else "partial" if level > 0 else "missed"
         rows.append((c.id, c.name, status, run.quotes.get(c.id)))
     return rows
+
+
+def not_asked(run: QuestionRun, rubric: Rubric) -> list[str]:
+    """Names of the areas still below the bar that no follow-up asked about (the cap kept them for the report)."""
+    asked = {f.criterion for f in run.follow_ups}
+    bar = COVERED_LEVEL[run.kind]
+    return [c.name for c in rubric.criteria if run.levels.get(c.id, 0) < bar and c.id not in asked]
 
 
 def shortfalls(run: QuestionRun, rubric: Rubric) -> list[CriterionGrade]:
