@@ -46,7 +46,7 @@ def render_conversation(
         st.error(f"Your answer is saved, but grading failed: {md_escape(main.error or '')}")
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
-            render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
+            render_grade(main.grade, show_follow_up=False, answer=main.answer)  # the interviewer asks it below
     answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
     for i, follow_up in enumerate(run.follow_ups):
         with st.chat_message("assistant", avatar=INTERVIEWER):
