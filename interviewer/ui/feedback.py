@@ -6,7 +6,7 @@ import streamlit as st
 
 from ..coaching import language, quiz
 from ..models import LEVEL_LABELS, Grade, Question
-from . import state
+from . import markup, state
 from .escape import md_escape
 from .glossary import term_popovers
 
@@ -16,7 +16,8 @@ LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
 def render_grade(
     grade: Grade, question: Question | None = None, *, show_follow_up: bool = True, answer: str | None = None
 ) -> None:
-    """`answer`: the answer's text, when the caller has it: it adds the English-only notice."""
+    """`answer`: the answer's text, when the caller has it: it adds the English-only notice and the marked-up
+    answer."""
     if answer and language.mostly_not_english(answer):
         st.warning(
             "Grading is English-only: this answer looks mostly not in English, so the grade below counts only "
@@ -33,6 +34,9 @@ def render_grade(
         st.warning(f"The fallback grader produced this feedback because {md_escape(grade.fallback_reason)}", icon="⚠️")
     for c in grade.criteria:
         render_criterion(c)
+    if answer:
+        with st.expander("Your answer, marked up"):
+            markup.render(answer, grade, question)
     if show_follow_up and grade.follow_up:
         st.info(f"**Follow-up:** {md_escape(grade.follow_up)}")
     if question is not None:
