@@ -502,6 +502,38 @@ def test_quiz_round_results_and_replay(app, isolated_env):
     assert len(Store.open(isolated_env / "history.db").for_profile("default").quiz_rounds()) == 2
 
 
+def test_quiz_difficulty_counts_follow_the_question_count_and_the_other_way(app):
+    at = app.switch_page(QUIZ).run()
+    mix = lambda: [at.number_input(key=f"quiz_mix_{d}").value for d in ("easy", "medium", "hard")]  # noqa: E731
+    assert mix() == [5, 6, 4] and at.number_input(key="quiz_count").value == 15
+    at.number_input(key="quiz_count").set_value(5).run()
+    assert sum(mix()) == 5 and mix() == [2, 2, 1]
+    at.number_input(key="quiz_mix_hard").set_value(3).run()
+    assert at.number_input(key="quiz_count").value == 7
+    at.button(key="quiz_start").click().run()
+    assert not at.exception
+    assert len([r for r in at.radio if r.key and r.key.startswith("quiz_q")]) == 7
+
+
+def test_quiz_every_answer_can_be_reviewed_not_only_wrong_ones(app):
+    from interviewer.coaching import quiz
+    from interviewer.content.bank import load_bank
+
+    at = app.switch_page(QUIZ).run()
+    at.number_input(key="quiz_count").set_value(3).run()
+    at.button(key="quiz_start").click().run()
+    rnd = quiz.Round.model_validate_json(at.session_state["quiz_round"])
+    bank = load_bank()
+    first = bank.quiz[rnd.items[0].quiz_id]
+    right = next(i for i, o in enumerate(rnd.items[0].order) if first.options[o].correct)
+    at.radio(key="quiz_q0").set_value(right).run()
+    at.button(key="quiz_finish").click().run()
+    assert not at.exception
+    (review,) = [e for e in at.expander if e.label.startswith("Review the 1 you got right")]
+    assert any(first.question in m.value for m in review.markdown)
+    assert any(next(o.why for o in first.options if o.correct) in c.value for c in review.caption)
+
+
 def test_glossary_search_and_related(app):
     at = app.switch_page(GLOSSARY).run()
     at.text_input(key="glossary_search").input("PSI").run()
