@@ -224,7 +224,9 @@ def test_shipped_probes_do_not_assume_what_the_candidate_did():
     requirements copy first...", "In your hybrid design...")."""
     import re
 
-    assumes = re.compile(r"^(In your \w+ (design|setup|plan)|You (moved|added|chose|picked|switched|removed)\b)")
+    assumes = re.compile(
+        r"^(In your \w+ (design|setup|plan)|After your|You (moved|added|chose|picked|switched|removed)\b)"
+    )
     found = [(q.id, p.question) for q in FULL.questions.values() for p in q.follow_ups if assumes.search(p.question)]
     assert found == []
 
@@ -275,3 +277,15 @@ def test_a_strong_answer_gets_one_harder_probe_on_its_strongest_area(bank):
     )
     assert run.done and len(run.follow_ups) == 1 and run.pending_follow_up is None
     assert run.levels == levels  # a short reply to the harder probe never lowers what the answer earned
+
+
+def test_every_shipped_criterion_whose_name_is_the_answer_has_its_own_probe():
+    """Such a criterion cannot be asked about by name, and the generic fallback is vague: the bank writes a
+    question-specific probe for each (22 were missing)."""
+    without = [
+        (q.id, c.id)
+        for q in FULL.questions.values()
+        for c in FULL.rubric_for(q).criteria
+        if giveaway_terms(c, q.prompt) and c.id not in {p.criterion for p in q.follow_ups}
+    ]
+    assert without == []
