@@ -303,7 +303,7 @@ def test_mock_interview_in_interview_mode_ends_with_a_report(app, isolated_env):
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["Interview report", "Feedback per question"]
     assert len(at.table[0].value) == 2
-    assert len(at.expander) == 2
+    assert len([e for e in at.expander if e.label != "Your answer, marked up"]) == 2
     strongest, weakest = (m.value for m in at.markdown if m.value.startswith(("**Strongest**", "**Weakest**")))
     assert weakest.count("\n- ") >= 1 and "/4)" in weakest  # two partial answers leave weak areas
     assert strongest.count("\n- ") >= 1 or strongest.endswith("No criterion reached 2/4 on average yet.")
@@ -336,8 +336,26 @@ def test_walkthrough_checklist_and_follow_up_on_a_missed_area(app):
     while has_button(at, "skip_followup"):  # one missed area at a time
         asked += 1
         at.button(key="skip_followup").click().run()
-    assert 1 <= asked <= 7
+    assert 1 <= asked <= 3  # the most important open areas; the rest go to the report
     assert "Checklist report" in [s.value for s in at.subheader]
+    assert "Not asked about in follow-ups" in chat_text(at)
+    # The report sits below the conversation and the checklist, at the page's full width.
+    assert not any(s.value == "Checklist report" for col in at.columns for s in col.subheader)
+
+
+def test_walkthrough_starts_neutral_and_cuts_quotes_at_a_word(app):
+    at = app.switch_page(WALK).run()
+    text = chat_text(at)
+    assert ":red[○ missed]" not in text and text.count(":gray[○ not yet]") == 7
+    long = (
+        "We trained a gradient boosted model with a time-based split and measured PR AUC and recall at a fixed "
+        "precision of ninety percent, validated on the most recent month, which we held out completely from tuning."
+    )
+    at.text_area[0].input(long)
+    at.button(key="submit").click().run()
+    (quote,) = [c.value for c in at.caption if c.value.startswith("“")]
+    assert quote.endswith("…”") and quote[1:-2] in md_escape(long)
+    assert md_escape(long).split(quote[1:-2], 1)[1].startswith(" ")  # cut before a space, not inside a word
 
 
 def test_walkthrough_report_says_what_each_area_missed(app):
@@ -482,6 +500,38 @@ def test_quiz_round_results_and_replay(app, isolated_env):
     at.button(key="quiz_finish").click().run()
     assert at.metric[0].value == "0/4"
     assert len(Store.open(isolated_env / "history.db").for_profile("default").quiz_rounds()) == 2
+
+
+def test_quiz_difficulty_counts_follow_the_question_count_and_the_other_way(app):
+    at = app.switch_page(QUIZ).run()
+    mix = lambda: [at.number_input(key=f"quiz_mix_{d}").value for d in ("easy", "medium", "hard")]  # noqa: E731
+    assert mix() == [5, 6, 4] and at.number_input(key="quiz_count").value == 15
+    at.number_input(key="quiz_count").set_value(5).run()
+    assert sum(mix()) == 5 and mix() == [2, 2, 1]
+    at.number_input(key="quiz_mix_hard").set_value(3).run()
+    assert at.number_input(key="quiz_count").value == 7
+    at.button(key="quiz_start").click().run()
+    assert not at.exception
+    assert len([r for r in at.radio if r.key and r.key.startswith("quiz_q")]) == 7
+
+
+def test_quiz_every_answer_can_be_reviewed_not_only_wrong_ones(app):
+    from interviewer.coaching import quiz
+    from interviewer.content.bank import load_bank
+
+    at = app.switch_page(QUIZ).run()
+    at.number_input(key="quiz_count").set_value(3).run()
+    at.button(key="quiz_start").click().run()
+    rnd = quiz.Round.model_validate_json(at.session_state["quiz_round"])
+    bank = load_bank()
+    first = bank.quiz[rnd.items[0].quiz_id]
+    right = next(i for i, o in enumerate(rnd.items[0].order) if first.options[o].correct)
+    at.radio(key="quiz_q0").set_value(right).run()
+    at.button(key="quiz_finish").click().run()
+    assert not at.exception
+    (review,) = [e for e in at.expander if e.label.startswith("Review the 1 you got right")]
+    assert any(first.question in m.value for m in review.markdown)
+    assert any(next(o.why for o in first.options if o.correct) in c.value for c in review.caption)
 
 
 def test_glossary_search_and_related(app):

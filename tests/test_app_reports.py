@@ -128,6 +128,17 @@ def start_mock(at: AppTest, count: int, topics: list[str], mode: str = "coached"
     return at
 
 
+def end_now(at: AppTest) -> AppTest:
+    """End interview now, and confirm it."""
+    at.button(key="mock_end").click().run()
+    return at.button(key="mock_end_confirm").click().run()
+
+
+def feedback(at: AppTest) -> list:
+    """The report's feedback expanders, one per answered question (not those nested inside a grade)."""
+    return [e for e in at.expander if e.label != "Your answer, marked up"]
+
+
 def criteria_notes(at: AppTest) -> tuple[str, str]:
     strongest, weakest = (m.value for m in at.markdown if m.value.startswith(("**Strongest**", "**Weakest**")))
     return strongest, weakest
@@ -135,7 +146,7 @@ def criteria_notes(at: AppTest) -> tuple[str, str]:
 
 def test_interview_ended_before_any_answer_says_nothing_was_scored():
     at = start_mock(new_app(), 2, ["drift"])
-    at.button(key="mock_end").click().run()
+    end_now(at)
     assert not at.exception
     assert criteria_notes(at) == (
         "**Strongest**\n\nNothing was scored in this interview.",
@@ -149,7 +160,7 @@ def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_
     first = at.caption[0].value
     at.text_area[0].input(PARTIAL)
     at.button(key="submit").click().run()
-    at.button(key="mock_end").click().run()
+    end_now(at)
     assert not at.exception and "Question 1 of 2" in first
     assert not at.dataframe  # a static table: nothing is cut off at the right of the centred page
     table = at.table[0].value
@@ -157,7 +168,7 @@ def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_
     answered, skipped = table.to_dict("records")
     assert answered["score"].split(" → ")[-1].isdigit() and answered["time"].endswith(" min")
     assert (skipped["score"], skipped["time"]) == ("not answered", "")
-    assert len(at.expander) == 1  # feedback only for the answered question
+    assert len(feedback(at)) == 1  # feedback only for the answered question
     assert f"{md_escape(skipped['question'])}: *not answered*" in [m.value for m in at.markdown]
     strongest, _ = criteria_notes(at)
     assert "\n- \n" not in strongest + "\n" and not strongest.endswith("-")
@@ -182,7 +193,20 @@ def test_a_coached_interview_report_keeps_each_answers_feedback_to_review():
     at = start_mock(new_app(), 2, ["release-strategies", "drift"])  # coached: feedback after each answer
     at.text_area[0].input(PARTIAL)
     at.button(key="submit").click().run()
-    at.button(key="mock_end").click().run()
+    end_now(at)
     assert not at.exception
     assert "Feedback per question" in [s.value for s in at.subheader]
-    assert len(at.expander) == 1  # the answered question, with its feedback
+    assert len(feedback(at)) == 1  # the answered question, with its feedback
+
+
+def test_end_interview_now_asks_first_and_keep_going_carries_on():
+    at = start_mock(new_app(), 2, ["drift"])
+    at.button(key="mock_end").click().run()
+    assert not at.exception
+    assert any("End the interview now? 2 question(s)" in w.value for w in at.warning)
+    assert "Interview report" not in [s.value for s in at.subheader]  # nothing ended yet
+    at.button(key="mock_end_cancel").click().run()
+    assert not any(b.key == "mock_end_confirm" for b in at.button)
+    assert "Question 1 of 2" in at.caption[0].value and at.text_area  # the interview carries on
+    end_now(at)
+    assert "Interview report" in [s.value for s in at.subheader]

@@ -98,6 +98,17 @@ def tailor_title(title: str) -> str:
     return md_escape(title)
 
 
+def test_each_ranked_question_can_be_practised_on_its_own(page):
+    at = find(page, "fraud-ml-engineer.md")
+    second = tailor.rank((JDS / "fraud-ml-engineer.md").read_text(), load_bank()).top(5)[1]
+    buttons = [b.key for b in at.button if b.key and b.key.startswith("tailor_practise_")]
+    assert len(buttons) == 5
+    at.button(key=f"tailor_practise_{second.question_id}").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Practice"
+    assert at.selectbox(key="practice_question").value == second.question_id
+
+
 def test_empty_jd_and_bad_jd_messages(page):
     page.button(key="tailor_find").click().run()
     assert "empty or too short" in page.error[0].value

@@ -9,7 +9,8 @@ import pytest
 from interviewer.coaching import interview
 from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
-from interviewer.graders.followups import Gap, area, probe_for
+from interviewer.graders.followups import Gap, area, giveaway_terms, probe_for
+from interviewer.graders.followups import recites as gives_away
 from interviewer.graders.keyword import pick_follow_up
 from interviewer.history.store import Store, connect
 from interviewer.models import CriterionGrade
@@ -174,3 +175,117 @@ def test_asking_order_puts_criteria_with_something_to_ask_first():
     found = {"a": Gap(), "b": Gap(missed=["x"])}
     assert asking_order(["a", "b", "c"], found) == ["b", "c", "a"]
     assert asking_order(["a", "b", "c"], {}) == ["a", "b", "c"]
+
+
+# Issue 20, problem 5: probes never name the answer, never assume what was not said, are graded on the
+# criterion they ask about, and a strong answer is probed too.
+FULL = load_bank()
+
+
+def _bare(question):
+    return question.model_copy(update={"follow_ups": []})
+
+
+def test_no_default_probe_gives_the_answer_away_at_any_level():
+    """Every criterion of the shipped bank, as if it had no probe of its own: the probe at levels 0-3 says
+    neither a key point nor a criterion name that is the answer ("Immutable, versioned artifacts")."""
+    said = []
+    for q in FULL.questions.values():
+        rubric = FULL.rubric_for(q)
+        for c in rubric.criteria:
+            gap = Gap(missed=[p.text for p in c.must_have])
+            for level in range(4):
+                probe = probe_for(_bare(q), rubric, c.id, level, gap, "I would check it first." if level else None)
+                if found := gives_away(probe, c, q.prompt):
+                    said.append((q.id, c.id, level, found))
+    assert said == []
+
+
+def test_a_name_that_is_the_answer_is_not_said_the_candidates_own_words_are_built_on():
+    q = FULL.questions["overwritten-latest-model-rollback"]
+    rubric = FULL.rubric_for(q)
+    c = next(c for c in rubric.criteria if c.name == "Immutable, versioned artifacts")
+    assert giveaway_terms(c, q.prompt)  # "immutable" is the answer, and the question does not say it
+    gap = Gap(missed=[p.text for p in c.must_have])
+    first = probe_for(_bare(q), rubric, c.id, 0, gap)
+    assert "immutab" not in first.lower() and "version" not in first.lower()
+    assert first.endswith("?")
+    quote = (
+        "We keep every model file we ever trained in the bucket, under its own name so nothing gets lost, and the "
+        "deployment reads whichever file the config names."
+    )
+    deeper = probe_for(_bare(q), rubric, c.id, 2, gap, quote)
+    assert deeper.startswith("You said: “We keep every model file") and "…”" in deeper  # cut at a word, not mid-word
+    assert "immutab" not in deeper.lower()
+
+
+def test_shipped_probes_do_not_assume_what_the_candidate_did():
+    """A probe asked because a point is missing cannot start from the candidate having made it ("You moved the
+    requirements copy first...", "In your hybrid design...")."""
+    import re
+
+    assumes = re.compile(
+        r"^(In your \w+ (design|setup|plan)|After your|You (moved|added|chose|picked|switched|removed)\b)"
+    )
+    found = [(q.id, p.question) for q in FULL.questions.values() for p in q.follow_ups if assumes.search(p.question)]
+    assert found == []
+
+
+def test_a_probe_about_ci_is_graded_on_the_ci_criterion():
+    """The Dockerfile question's probe about CI being slower than a laptop was graded on how layer caching
+    works; it is about CI caching, and a reply about ephemeral runners now raises that criterion."""
+    qid = "slow-docker-builds-layer-order"
+    q = FULL.questions[qid]
+    by_text = {p.question: p.criterion for p in q.follow_ups}
+    (ci_probe,) = [text for text in by_text if " CI" in text]
+    assert by_text[ci_probe] == "ci-and-size"
+    store = Store(connect(":memory:")).for_profile("default")
+    session = interview.start(store, FULL, "practice", [qid])
+    main = (
+        "Each Dockerfile instruction is a cached layer, and when one changes Docker rebuilds it and every layer "
+        "after it. Copying the whole repository before pip install means every code change invalidates the "
+        "dependency layer. I'd copy only requirements.txt, run pip install, then copy the code, and add a "
+        ".dockerignore. Order instructions from least to most frequently changing and use a multi-stage build."
+    )
+    interview.answer(store, GRADER, FULL, session, main, now=1000.0)
+    run = session.current
+    follow_up = run.pending_follow_up
+    assert follow_up.criterion == "ci-and-size" and follow_up.question == ci_probe
+    before = run.levels["ci-and-size"]
+    reply = "CI runners are ephemeral, so they start with no cache; I'd persist the layer cache in the registry."
+    interview.answer(store, GRADER, FULL, session, reply, now=1100.0)
+    assert run.follow_ups[0].level > before and run.levels["ci-and-size"] > before
+
+
+def test_a_strong_answer_gets_one_harder_probe_on_its_strongest_area(bank):
+    store = Store(connect(":memory:")).for_profile("default")
+    session = interview.start(store, bank, "practice", [QID])
+    model_answer = bank.questions[QID].model_answer
+    interview.answer(store, GRADER, bank, session, model_answer, now=1000.0)
+    run = session.current
+    rubric = bank.rubric_for(bank.questions[QID])
+    assert all(run.levels[c.id] == 4 for c in rubric.criteria)
+    (probe,) = run.follow_ups
+    assert probe.stretch and probe.open
+    heaviest = max(rubric.criteria, key=lambda c: c.weight)
+    assert probe.criterion == heaviest.id
+    assert "trade-off" in probe.question and probe.question.startswith("You said: “")
+    assert probe.question.split("“")[1].split("”")[0].rstrip("…") in model_answer
+    levels = dict(run.levels)
+    interview.answer(
+        store, GRADER, bank, session, "It costs more, and I'd pick blue-green when I can't wait.", now=1100
+    )
+    assert run.done and len(run.follow_ups) == 1 and run.pending_follow_up is None
+    assert run.levels == levels  # a short reply to the harder probe never lowers what the answer earned
+
+
+def test_every_shipped_criterion_whose_name_is_the_answer_has_its_own_probe():
+    """Such a criterion cannot be asked about by name, and the generic fallback is vague: the bank writes a
+    question-specific probe for each (22 were missing)."""
+    without = [
+        (q.id, c.id)
+        for q in FULL.questions.values()
+        for c in FULL.rubric_for(q).criteria
+        if giveaway_terms(c, q.prompt) and c.id not in {p.criterion for p in q.follow_ups}
+    ]
+    assert without == []

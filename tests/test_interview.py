@@ -69,10 +69,13 @@ def test_follow_up_answer_is_graded_on_its_criterion_and_raises_the_score(store)
     assert [(a.criterion_id, a.status) for a in saved] == [("tradeoffs", "graded")]
 
 
-def test_no_follow_up_after_an_excellent_answer(store):
+def test_an_excellent_answer_gets_one_harder_probe_and_no_gap_probes(store):
     session = start(store)
     interview.answer(store, GRADER, BANK, session, BANK.questions[QID].model_answer, now=1010.0)
-    assert session.current.follow_ups == [] and session.current.done
+    (probe,) = session.current.follow_ups
+    assert probe.stretch and not session.current.done
+    interview.skip_follow_up(store, BANK, session)
+    assert len(session.current.follow_ups) == 1 and session.current.done
 
 
 def test_running_over_time_is_recorded_not_blocking(store):
@@ -111,12 +114,35 @@ def test_checklist_coverage_and_follow_ups_until_covered(store):
     assert rows["training-validation"][2] in ("covered", "partial")
     assert rows["training-validation"][3] in answer
     missed = [r[0] for r in rows.values() if r[2] != "covered"]
-    # One follow-up at a time, on areas not yet covered, until each is covered or skipped.
+    # One follow-up at a time, on the most important areas not yet covered, at most three; the rest are
+    # left for the report rather than asked one after another.
     asked = []
     while run.pending_follow_up:
         asked.append(run.pending_follow_up.criterion)
         interview.skip_follow_up(store, BANK, session)
-    assert sorted(asked) == sorted(missed) and run.done
+    cap = interview.MAX_FOLLOW_UPS["checklist"]
+    assert len(missed) > cap and len(asked) == cap and run.done
+    weight = {c.id: c.weight * (3 - run.levels.get(c.id, 0)) for c in rubric.criteria}
+    assert sorted((weight[c] for c in asked), reverse=True) == sorted((weight[c] for c in missed), reverse=True)[:cap]
+    names = {c.id: c.name for c in rubric.criteria}
+    assert interview.not_asked(run, rubric) == [names[c] for c in missed if c not in asked]
+
+
+def test_every_area_starts_open_not_missed(store):
+    session = start(store, mode="walkthrough", ids=(WALK,))
+    rubric = BANK.rubric_for(BANK.questions[WALK])
+    assert {r[2] for r in interview.coverage(session.current, rubric)} == {"open"}
+
+
+def test_a_thin_walkthrough_gets_at_most_three_follow_ups(store):
+    """Before: a thin answer and thin replies brought seven follow-ups in a row, one per area."""
+    session = start(store, mode="walkthrough", ids=(WALK,))
+    interview.answer(store, GRADER, BANK, session, "We trained a model and deployed it with Docker.", now=1100.0)
+    run = session.current
+    while run.pending_follow_up:
+        interview.answer(store, GRADER, BANK, session, "I'm not sure, we would handle it somehow.", now=1200.0)
+    assert len(run.follow_ups) == 3 and run.done
+    assert len(interview.not_asked(run, BANK.rubric_for(BANK.questions[WALK]))) == 4
 
 
 def test_walkthrough_follow_up_can_cover_an_area(store):

@@ -92,6 +92,10 @@ def test_scoring_per_topic_and_missed_explanations():
     assert first_missed.quiz_id == q.id and first_missed.why_chosen_is_wrong
     assert first_missed.correct == next(o.text for o in q.options if o.correct)
     assert [m.chosen for m in result.missed[1:]] == [None, None, None]
+    # The right answer can be reviewed too, with why it is right.
+    (right,) = result.right
+    first = BANK.quiz[rnd.items[0].quiz_id]
+    assert right.quiz_id == first.id and right.chosen == right.correct and right.why_correct
 
 
 def test_answers_after_the_time_limit_are_shown_not_counted():

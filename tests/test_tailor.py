@@ -110,6 +110,15 @@ def test_a_jd_about_nothing_deployment_says_so():
     assert len(result.matches) <= 5
 
 
+def test_the_thin_ranking_message_speaks_of_a_ranking_only_when_there_is_one():
+    """Before: "the ranking below is thin" with nothing below it."""
+    nothing = ranked("marketing-manager.txt")
+    assert not nothing.matches and "below" not in nothing.message
+    assert "no question in the bank matches it" in nothing.message
+    one = tailor.rank("We are hiring a data analyst who knows Docker well and writes weekly Excel reports.", BANK)
+    assert len(one.skills) == 1 and one.matches and "the ranking below is thin" in one.message
+
+
 def test_nice_to_have_counts_less_than_required():
     required = "Requirements\n- Docker images\n- Kafka streaming for real-time events\n"
     nice = "Requirements\n- Docker images\nNice to have\n- Kafka streaming for real-time events\n"

@@ -15,14 +15,16 @@ from pydantic import BaseModel
 from ..content.bank import Bank, BankError
 from ..graders import Grader, grader_class
 from ..graders.base import FOLLOW_UP
-from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for
+from ..graders.followups import COVERED_LEVEL, Gap, asking_order, gaps, probe_for, stretch_probe, strongest
 from ..history.store import ProfileStore, SessionRow
 from ..models import Attempt, Criterion, CriterionGrade, Evidence, Grade, Question, Rubric, compute_score
 from ..text import content_words, matches_all, normalise
 from .answers import AnswerError, Submission, find_question, submit
 
 MODES = ("practice", "mock", "walkthrough")
-MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 7}
+# A walkthrough asks about the few most important areas left open, not every one: seven follow-ups in a row
+# after a thin answer felt like an interrogation. The rest are listed in the report (`not_asked`).
+MAX_FOLLOW_UPS = {"scenario": 2, "checklist": 3}
 # How long a practice answer is shown again when its question is reopened in a new browser session.
 # Long enough to cover a refresh, a lost connection or a break in the same sitting; short enough that
 # coming back another day (a spaced-repetition review) starts from a blank answer, not from the old one.
@@ -35,6 +37,7 @@ class FollowUp(BaseModel):
     attempt_id: int | None = None
     level: int | None = None
     skipped: bool = False
+    stretch: bool = False  # a harder why / what-if probe on a strong area, not a gap
 
     @property
     def open(self) -> bool:
@@ -90,14 +93,25 @@ def weighted_score(rubric: Rubric, levels: dict[str, int]) -> int:
 
 
 def coverage(run: QuestionRun, rubric: Rubric) -> list[tuple[str, str, str, str | None]]:
-    """Checklist panel rows: (criterion id, name, covered | partial | missed, covering quote)."""
+    """Checklist panel rows: (criterion id, name, open | covered | partial | missed, covering quote). Every area
+    is `open` until an answer has been graded: nothing can be missed before anything is said."""
     covered = COVERED_LEVEL["checklist"]
     rows = []
     for c in rubric.criteria:
         level = run.levels.get(c.id, 0)
-        status = "covered" if level >= covered else "partial" if level > 0 else "missed"
+        if not run.initial_levels:
+            status = "open"
+        else:
+            status = "covered" if level >= covered else "partial" if level > 0 else "missed"
         rows.append((c.id, c.name, status, run.quotes.get(c.id)))
     return rows
+
+
+def not_asked(run: QuestionRun, rubric: Rubric) -> list[str]:
+    """Names of the areas still below the bar that no follow-up asked about (the cap kept them for the report)."""
+    asked = {f.criterion for f in run.follow_ups}
+    bar = COVERED_LEVEL[run.kind]
+    return [c.name for c in rubric.criteria if run.levels.get(c.id, 0) < bar and c.id not in asked]
 
 
 def shortfalls(run: QuestionRun, rubric: Rubric) -> list[CriterionGrade]:
@@ -236,10 +250,10 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
         return
     open_ = asking_order(gaps(rubric, run.levels, COVERED_LEVEL[question.kind], skip=asked), run.gaps)
     if not open_:
-        run.done = True
+        _stretch(run, rubric)
         return
     target = open_[0]
-    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target))
+    text = probe_for(question, rubric, target, run.levels.get(target, 0), run.gaps.get(target), run.quotes.get(target))
     # A grader that writes follow-ups (the LLM grader) phrases its own probe; use it for the first follow-up
     # only when it is about the gap we chose, so the follow-up is graded against the criterion it asks about.
     writer = grader_class(grade.grader) if grade else None
@@ -247,6 +261,18 @@ def _next_follow_up(run: QuestionRun, question: Question, rubric: Rubric, grade:
     if llm_probe and _aims_at(llm_probe, rubric.criterion(target)):
         text = llm_probe
     run.follow_ups.append(FollowUp(criterion=target, question=text))
+
+
+def _stretch(run: QuestionRun, rubric: Rubric) -> None:
+    """No gap left: a strong answer still gets one harder probe (why, what if, the trade-off) on its strongest
+    area, as a real interviewer would push, unless follow-ups were already asked. At most one per question."""
+    target = strongest(rubric, run.levels)
+    if run.follow_ups or target is None or run.kind != "scenario":
+        run.done = True
+        return
+    run.follow_ups.append(
+        FollowUp(criterion=target, question=stretch_probe(rubric, target, run.quotes.get(target)), stretch=True)
+    )
 
 
 def answer(

@@ -131,6 +131,7 @@ class Result(BaseModel):
     over_time: bool
     per_topic: dict[str, tuple[int, int]]
     missed: list[Missed]
+    right: list[Missed] = []  # answered correctly in time, with why, so every answer can be reviewed
 
     @property
     def percent(self) -> int:
@@ -141,7 +142,7 @@ def finish(rnd: Round, bank: Bank, now: datetime) -> Result:
     rnd.finished_at = now
     correct = late = 0
     per_topic: dict[str, list[int]] = {}
-    missed = []
+    missed, right_ones = [], []
     for i, item in enumerate(rnd.items):
         q = bank.quiz[item.quiz_id]
         shown = [q.options[j] for j in item.order]
@@ -152,12 +153,10 @@ def finish(rnd: Round, bank: Bank, now: datetime) -> Result:
         ok = chosen is not None and chosen.correct and not is_late
         tally = per_topic.setdefault(q.topic, [0, 0])
         tally[1] += 1
-        if ok:
-            correct += 1
-            tally[0] += 1
-            continue
+        correct += ok
+        tally[0] += ok
         late += is_late
-        missed.append(
+        (right_ones if ok else missed).append(
             Missed(
                 quiz_id=q.id,
                 question=q.question,
@@ -178,6 +177,7 @@ def finish(rnd: Round, bank: Bank, now: datetime) -> Result:
         over_time=now > rnd.deadline,
         per_topic={t: (c, n) for t, (c, n) in per_topic.items()},
         missed=missed,
+        right=right_ones,
     )
 
 

@@ -273,10 +273,12 @@ def rank(text: str, bank: Bank, *, embedder=None, kind: str = "scenario") -> Tai
     ]
     message = None
     if len(found) < 2:
+        # Say "the ranking below" only when there is one below: with no match the page shows nothing else.
+        ranking = "the ranking below is thin" if matches else "no question in the bank matches it"
         message = (
             "This job description asks for few or no model-deployment skills we know"
             + (f" (only {found[0].name})" if found else "")
-            + "; the ranking below is thin. Paste a posting for an ML engineering or MLOps role."
+            + f"; {ranking}. Paste a posting for an ML engineering or MLOps role."
         )
     return TailorResult(skills=found, matches=matches, gaps=gaps, message=message)
 

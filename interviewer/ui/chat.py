@@ -13,7 +13,7 @@ from ..coaching import interview, speech
 from ..coaching.answers import clean_answer
 from ..coaching.interview import QuestionRun, Session
 from ..errors import UserError
-from ..models import Question, Rubric
+from ..models import CriterionGrade, Question, Rubric
 from . import state
 from .feedback import md_escape, render_criterion, render_grade
 from .speak import listen
@@ -46,7 +46,7 @@ def render_conversation(
         st.error(f"Your answer is saved, but grading failed: {md_escape(main.error or '')}")
     elif coached and main.grade:
         with st.chat_message("assistant", avatar=INTERVIEWER):
-            render_grade(main.grade, show_follow_up=False)  # the interviewer asks it below
+            render_grade(main.grade, show_follow_up=False, answer=main.answer)  # the interviewer asks it below
     answers = {a.id: a for a in store.follow_ups(run.attempt_id)}
     for i, follow_up in enumerate(run.follow_ups):
         with st.chat_message("assistant", avatar=INTERVIEWER):
@@ -64,9 +64,25 @@ def render_conversation(
                 )
             elif coached and reply.grade:
                 with st.chat_message("assistant", avatar=INTERVIEWER):
-                    render_criterion(reply.grade.criteria[0])
+                    if follow_up.stretch:
+                        st.caption("A harder question on an area you had covered: it can only add to your score.")
+                    render_criterion(_still_missing(reply.grade.criteria[0], run))
         elif follow_up.skipped:
             st.caption("Skipped.")
+
+
+def _still_missing(c: CriterionGrade, run: QuestionRun) -> CriterionGrade:
+    """A follow-up reply is graded on its criterion alone, so its own grade lists points the first answer
+    already made as missed. Show only what no answer has said yet."""
+    gap = run.gaps.get(c.id)
+    if gap is None:
+        return c
+    return c.model_copy(
+        update={
+            "missed": [m for m in c.missed if m in gap.missed],
+            "missed_optional": [m for m in c.missed_optional if m in gap.optional],
+        }
+    )
 
 
 def render_result(run: QuestionRun, rubric: Rubric) -> None:

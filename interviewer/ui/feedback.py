@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..coaching import quiz
+from ..coaching import language, quiz
 from ..models import LEVEL_LABELS, Grade, Question
-from . import state
+from . import markup, state
 from .escape import md_escape
 from .glossary import term_popovers
 
 LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
 
 
-def render_grade(grade: Grade, question: Question | None = None, *, show_follow_up: bool = True) -> None:
+def render_grade(
+    grade: Grade, question: Question | None = None, *, show_follow_up: bool = True, answer: str | None = None
+) -> None:
+    """`answer`: the answer's text, when the caller has it: it adds the English-only notice and the marked-up
+    answer."""
+    if answer and language.mostly_not_english(answer):
+        st.warning(
+            "Grading is English-only: this answer looks mostly not in English, so the grade below counts only "
+            "what it could match in English. Answer in English for a fair grade.",
+            icon="🌐",
+        )
     cols = st.columns([1, 3])
     cols[0].metric("Score", f"{grade.score}/100")
     who = f"Graded by **{grade.grader}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
@@ -24,6 +34,9 @@ def render_grade(grade: Grade, question: Question | None = None, *, show_follow_
         st.warning(f"The fallback grader produced this feedback because {md_escape(grade.fallback_reason)}", icon="⚠️")
     for c in grade.criteria:
         render_criterion(c)
+    if answer:
+        with st.expander("Your answer, marked up"):
+            markup.render(answer, grade, question)
     if show_follow_up and grade.follow_up:
         st.info(f"**Follow-up:** {md_escape(grade.follow_up)}")
     if question is not None:

@@ -17,6 +17,7 @@ from .packs import pack_label
 SESSION = "mock_session"
 NOT_ANSWERED = "not answered"
 READ_ALOUD = "mock_read_aloud"  # outlives the setup form's checkbox, whose state goes when it is not shown
+CONFIRM_END = "mock_confirm_end"  # "End interview now" was pressed: ask before ending
 
 
 def _setup() -> None:
@@ -60,6 +61,7 @@ def start(question_ids: list[str], *, coached: bool = True, read_aloud: bool | N
     preset list such as the Tailor page's top matches); the Mock interview page then shows it."""
     session = interview.start(state.store(), state.bank(), "mock", question_ids, coached=coached)
     st.session_state[SESSION] = session.id
+    st.session_state.pop(CONFIRM_END, None)
     st.session_state[READ_ALOUD] = state.settings().tts_autoplay_mock if read_aloud is None else read_aloud
 
 
@@ -188,7 +190,18 @@ def render() -> None:
     ):
         interview.next_question(store, session)
         st.rerun()
+    # Ending skips every question left, so it asks first: one click should not throw away an interview.
     if c2.button("End interview now", key="mock_end"):
-        while not session.finished:
-            interview.next_question(store, session)
-        st.rerun()
+        st.session_state[CONFIRM_END] = True
+    if st.session_state.get(CONFIRM_END):
+        left = len(session.runs) - session.index - (1 if run.answered else 0)
+        st.warning(f"End the interview now? {left} question(s) not yet answered will count as not answered.")
+        y, n = st.columns(2)
+        if y.button("Yes, end it", key="mock_end_confirm", type="primary"):
+            st.session_state.pop(CONFIRM_END, None)
+            while not session.finished:
+                interview.next_question(store, session)
+            st.rerun()
+        if n.button("Keep going", key="mock_end_cancel"):
+            st.session_state.pop(CONFIRM_END, None)
+            st.rerun()

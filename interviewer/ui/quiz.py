@@ -13,6 +13,7 @@ from .glossary import term_popovers
 from .speak import listen
 
 ROUND, RESULT = "quiz_round", "quiz_result"
+MAX_QUESTIONS = 40
 
 
 def _start(seed: int | None = None) -> None:
@@ -58,6 +59,19 @@ def _countdown(deadline: datetime, minutes: float) -> None:
         st.progress(1.0, text="⏱️ Time is up: answers given now are shown but not counted. Press Finish.")
 
 
+def _count_changed() -> None:
+    """The easy/medium/hard counts follow the number of questions, in their current proportions."""
+    mix = {d: st.session_state[f"quiz_mix_{d}"] for d in quiz.LEVELS}
+    for d, n in quiz.scaled_mix(st.session_state["quiz_count"], mix if sum(mix.values()) else None).items():
+        st.session_state[f"quiz_mix_{d}"] = n
+
+
+def _mix_changed() -> None:
+    """...and the number of questions is the sum of the counts."""
+    total = sum(st.session_state[f"quiz_mix_{d}"] for d in quiz.LEVELS)
+    st.session_state["quiz_count"] = min(MAX_QUESTIONS, max(1, total))
+
+
 def _settings() -> None:
     bank = state.bank()
     if not bank.quiz:
@@ -65,12 +79,16 @@ def _settings() -> None:
         st.stop()
     topics = sorted({q.topic for q in bank.quiz.values()})
     c1, c2 = st.columns(2)
-    c1.number_input("Questions", 1, 40, 15, key="quiz_count")
+    # Defaults in session state, not in the widgets: the callbacks below set these values.
+    st.session_state.setdefault("quiz_count", sum(quiz.STANDARD_MIX.values()))
+    for level in quiz.LEVELS:
+        st.session_state.setdefault(f"quiz_mix_{level}", quiz.STANDARD_MIX[level])
+    c1.number_input("Questions", 1, MAX_QUESTIONS, key="quiz_count", on_change=_count_changed)
     c2.number_input("Minutes", 1.0, 90.0, 20.0, key="quiz_minutes")
     st.multiselect("Topics (empty: all)", topics, key="quiz_topics")
     cols = st.columns(3)
     for col, level in zip(cols, quiz.LEVELS, strict=True):
-        col.number_input(f"{level} share", 0, 20, quiz.STANDARD_MIX[level], key=f"quiz_mix_{level}")
+        col.number_input(level.capitalize(), 0, MAX_QUESTIONS, key=f"quiz_mix_{level}", on_change=_mix_changed)
     st.button("Start round", key="quiz_start", type="primary", on_click=_start)
     if "quiz_error" in st.session_state:
         st.warning(st.session_state.pop("quiz_error"))
@@ -101,6 +119,12 @@ def _results(rnd: quiz.Round, result: quiz.Result) -> None:
             st.markdown(f":green[Answer:] {m.correct}")
             st.caption(m.why_correct)
             term_popovers([t for name in m.terms if (t := bank.term(name))])
+    if result.right:
+        with st.expander(f"Review the {len(result.right)} you got right"):
+            for r in result.right:
+                st.markdown(f"**{r.question}**")
+                st.markdown(f":green[Your answer:] {r.correct}")
+                st.caption(r.why_correct)
     c1, c2 = st.columns(2)
     c1.button("New round", key="quiz_new", on_click=lambda: st.session_state.pop(ROUND, None))
     c2.button(f"Replay this round (seed {rnd.seed})", key="quiz_replay", on_click=_start, args=(rnd.seed,))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..coaching import drafting, tailor
 from ..errors import UserError
-from . import auth, mock, state
+from . import auth, mock, progress, state
 from .escape import md_escape
 
 RESULT, DRAFTS, PROBLEMS = "tailor_result", "tailor_drafts", "tailor_problems"
@@ -44,7 +44,12 @@ def _matches(result: tailor.TailorResult) -> list[str]:
     st.subheader("Best matching questions")
     top = result.top(st.session_state.get("tailor_top", 5))
     for i, m in enumerate(top, 1):
-        st.markdown(f"**{i}. {md_escape(m.title)}** · {md_escape(m.topic)} · relevance {m.score:.2f}")
+        title, button = st.columns([5, 1], vertical_alignment="center")
+        title.markdown(f"**{i}. {md_escape(m.title)}** · {md_escape(m.topic)} · relevance {m.score:.2f}")
+        # One question at a time, on the page that asks it, as well as all of them as a mock interview.
+        button.button(
+            "Practise", key=f"tailor_practise_{m.question_id}", on_click=progress.practise, args=(m.question_id,)
+        )
         st.caption("Why: " + md_escape(m.why))
     return [m.question_id for m in top]
 
@@ -97,6 +102,7 @@ def _drafts(result: tailor.TailorResult) -> None:
 
 
 def render() -> None:
+    progress.follow_goto()  # a Practise button was pressed: open that question
     st.title("Tailor to a job")
     st.text_area("Paste a job description", key="tailor_jd", height=200)
     st.file_uploader("...or upload one", type=["txt", "md", "pdf"], key="tailor_file")

@@ -7,13 +7,21 @@ import time
 import streamlit as st
 
 from ..coaching import interview
+from ..graders.followups import clip
 from . import state
 from .chat import answer_step, render_conversation, render_result
 from .feedback import md_escape, render_criterion
 from .packs import pack_caption
 
 SESSION = "walkthrough_session"
-ICONS = {"covered": ":green[● covered]", "partial": ":orange[◐ partial]", "missed": ":red[○ missed]"}
+# "open" is neutral grey: before the first answer nothing has been missed yet.
+ICONS = {
+    "open": ":gray[○ not yet]",
+    "covered": ":green[● covered]",
+    "partial": ":orange[◐ partial]",
+    "missed": ":red[○ missed]",
+}
+QUOTE_CHARS = 160
 
 
 def checklist_panel(run: interview.QuestionRun, rubric) -> None:
@@ -21,7 +29,7 @@ def checklist_panel(run: interview.QuestionRun, rubric) -> None:
     for _, name, status, quote in interview.coverage(run, rubric):
         st.markdown(f"{ICONS[status]} **{md_escape(name)}**")
         if quote:
-            st.caption(f"“{md_escape(quote[:160])}”")
+            st.caption(f"“{md_escape(clip(quote, QUOTE_CHARS))}”")
 
 
 def start_fresh(question_id: str) -> None:
@@ -56,26 +64,33 @@ def render() -> None:
         checklist_panel(run, rubric)
     with talk:
         render_conversation(session, run, question, coached=False)
-        if run.done:
-            st.subheader("Checklist report")
-            render_result(run, rubric)
-            missed = [name for _, name, status, _ in interview.coverage(run, rubric) if status != "covered"]
-            st.markdown(
-                "Still to cover: " + ", ".join(md_escape(m) for m in missed) if missed else "Every area covered."
-            )
-            # What each area still lacks, only now: during the walkthrough it would give the follow-ups away.
-            for c in interview.shortfalls(run, rubric):
-                render_criterion(c)
-            with st.expander("Model answer"):
-                st.markdown(question.model_answer)
-            st.button("Start over", key="walkthrough_again", on_click=start_fresh, args=(qid,))
-            return
+    if run.done:
+        report(run, rubric, question)  # below the columns: the report uses the page's full width
+        return
 
-        def open_session() -> interview.Session:
-            real = interview.start(store, bank, "walkthrough", [qid])
-            interview.begin_question(real, shown_at)
-            sessions[qid] = real.id
-            return real
+    def open_session() -> interview.Session:
+        real = interview.start(store, bank, "walkthrough", [qid])
+        interview.begin_question(real, shown_at)
+        sessions[qid] = real.id
+        return real
 
+    with talk:
         if answer_step(session, run, key_prefix="walkthrough", ensure_session=None if session.id else open_session):
             st.rerun()
+
+
+def report(run: interview.QuestionRun, rubric, question) -> None:
+    st.subheader("Checklist report")
+    render_result(run, rubric)
+    missed = [name for _, name, status, _ in interview.coverage(run, rubric) if status != "covered"]
+    st.markdown("Still to cover: " + ", ".join(md_escape(m) for m in missed) if missed else "Every area covered.")
+    later = interview.not_asked(run, rubric)
+    if later:
+        # The follow-ups went to the most important open areas; these were left for the report, not forgotten.
+        st.markdown("Not asked about in follow-ups, practise these next: " + ", ".join(md_escape(n) for n in later))
+    # What each area still lacks, only now: during the walkthrough it would give the follow-ups away.
+    for c in interview.shortfalls(run, rubric):
+        render_criterion(c)
+    with st.expander("Model answer"):
+        st.markdown(question.model_answer)
+    st.button("Start over", key="walkthrough_again", on_click=start_fresh, args=(question.id,))
