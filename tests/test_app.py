@@ -38,16 +38,17 @@ def test_practice_submit_feedback_then_history(app, isolated_env):
     assert at.metric[0].value == f"{score}/100"
 
 
-def test_feedback_shows_the_sentence_behind_a_red_flag(app):
+def test_feedback_shows_the_sentence_behind_a_wrong_claim_and_why(app):
     at = choose(app)
     said = "A canary sends all traffic at once to the new model."
     at.text_area(key=f"answer_{QID}").input(f"Blue-green keeps two environments. {said}")
     at.button(key="submit").click().run()
     assert not at.exception
-    flags = [m.value for m in at.markdown if "red flag:" in m.value]
-    assert flags == [
-        f"- :red[red flag:] Claims canary sends all traffic to the new model at once (you said: *{md_escape(said)}*)"
-    ]
+    (wrong,) = [m.value for m in at.markdown if ":red[wrong:]" in m.value]
+    assert wrong.startswith(
+        f"- :red[wrong:] A canary sends all traffic to the new model at once. You said: *{md_escape(said)}*"
+    )
+    assert md_escape("That is blue-green.") in wrong  # the misconception's why, to learn from
 
 
 def test_history_survives_a_restart(app, isolated_env):

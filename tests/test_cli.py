@@ -63,11 +63,12 @@ def test_grade_json_contract(capsys):
         assert all(set(e) >= {"quote", "verified"} for e in c["evidence"])
 
 
-def test_grade_shows_the_sentence_behind_a_red_flag(capsys):
+def test_grade_shows_the_sentence_behind_a_wrong_claim_and_why(capsys):
     said = "A canary sends all traffic at once to the new model."
     code, out, _ = run(capsys, "grade", QID, "--answer", f"Blue-green has two environments. {said}")
     assert code == 0
-    assert f'! red flag: Claims canary sends all traffic to the new model at once (you said: "{said}")' in out
+    assert f'! wrong: A canary sends all traffic to the new model at once. You said: "{said}"' in out
+    assert "blue-green" in out.split("! wrong:")[1].lower()  # the why: that is what blue-green does
 
 
 def test_grade_save_then_history(capsys, tmp_path):

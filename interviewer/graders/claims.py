@@ -81,6 +81,11 @@ def _negated(words: list[str]) -> bool:
     return any(w in NEGATIONS or (w == "t" and i and words[i - 1].endswith("n")) for i, w in enumerate(words))
 
 
+def negated(norm: str) -> bool:
+    """Whether a normalised sentence has a negation anywhere in it."""
+    return _negated(norm.split())
+
+
 def states(misconception: Misconception | KeyPoint, sentence: Sentence) -> bool:
     norm = sentence.norm
     if not matches_all(norm, misconception.keywords):

@@ -23,7 +23,7 @@ import numpy as np
 from ..config import Settings
 from ..models import Criterion, CriterionGrade, Evidence, Grade, KeyPoint, Misconception, Question, Rubric
 from ..text import STOPWORDS, normalise
-from . import embeddings, evidence
+from . import claims, embeddings, evidence
 from .base import Grader, GradingError, asked_text, register
 from .keyword import MAX_QUOTES, AnswerIndex, Judged, apply_core, judge_criterion, pick_follow_up, summarise
 
@@ -47,7 +47,7 @@ MAX_LIFT = 1  # levels above the keyword grader's: every MLOps answer sounds a b
 LEVELS = ((0.51, 4), (0.45, 3), (0.4, 2), (0.21, 1))
 # A sentence states a misconception in other words when its USE cosine with one of the ways the misconception
 # is said reaches WRONG_SIMILAR and beats its cosine with every right point of the criterion by WRONG_MARGIN.
-WRONG_SIMILAR = 0.72
+WRONG_SIMILAR = 0.8
 WRONG_MARGIN = 0.12
 
 
@@ -116,19 +116,33 @@ def _best_sentence(text: str, answer: _Answer, emb: embeddings.Embedder) -> str 
 
 def said_wrong(criterion: Criterion, answer: _Answer, emb: embeddings.Embedder) -> list[tuple[Misconception, int]]:
     """Misconceptions said in other words: a sentence much closer to one of the ways a misconception is said
-    than to any of the criterion's right points (so a right sentence with the same words does not count)."""
+    than to any of the criterion's right points (so a right sentence with the same words does not count), and
+    of the same polarity: sentence vectors barely see a "not", so "it doesn't fit on one GPU" sits next to
+    "it fits on one GPU"."""
     if not criterion.misconceptions or answer.claim_vectors is None:
         return []
     right = emb.words([p.text for p in criterion.key_points])
     found = []
     for m in criterion.misconceptions:
-        wrong = emb.words([m.claim, *m.says])
+        ways = [m.claim, *m.says]
+        wrong = emb.words(ways)
         for i, vector in answer.claim_vectors:
-            to_wrong, to_right = float((wrong @ vector).max()), float((right @ vector).max())
-            if to_wrong >= WRONG_SIMILAR and to_wrong - to_right >= WRONG_MARGIN:
+            sims = wrong @ vector
+            best = int(sims.argmax())
+            to_wrong, to_right = float(sims[best]), float((right @ vector).max())
+            negated = claims.negated(answer.index.sentences[i].norm)
+            if (
+                to_wrong >= WRONG_SIMILAR
+                and to_wrong - to_right >= WRONG_MARGIN
+                and negated == claims.negated(normalise(ways[best]))
+            ):
                 found.append((m, i))
                 break
     return found
+
+
+def takes_up(keyword: CriterionGrade, coverage: dict[str, float], close: float, on_question: bool) -> bool:
+    return on_question or any(c >= CLEARLY_SAID for c in coverage.values()) or close >= CLOSE_USE
 
 
 def grade_semantic(
@@ -154,7 +168,7 @@ def grade_semantic(
     # An answer near the topic that says none of the points clearly, is not close to the criterion as a
     # whole and does not take up the question (a generic answer, a list of buzzwords, an answer to another
     # question) earns nothing beyond its keywords.
-    said = on_question or any(c >= CLEARLY_SAID for c in coverage.values()) or close >= CLOSE_USE
+    said = takes_up(keyword, coverage, close, on_question)
     level = _level(share) if said else 0
     level = max(keyword.level, min(level - len(keyword.red_flags), keyword.level + MAX_LIFT, judged.cap))
     if level == keyword.level:
