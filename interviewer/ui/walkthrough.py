@@ -9,6 +9,7 @@ import streamlit as st
 from ..coaching import interview
 from . import state
 from .chat import answer_step, render_conversation, render_result
+from .escape import md_paragraphs
 from .feedback import md_escape, render_criterion
 from .packs import pack_caption
 
@@ -67,7 +68,7 @@ def render() -> None:
             for c in interview.shortfalls(run, rubric):
                 render_criterion(c)
             with st.expander("Model answer"):
-                st.markdown(question.model_answer)
+                st.markdown(md_paragraphs(question.model_answer))
             st.button("Start over", key="walkthrough_again", on_click=start_fresh, args=(qid,))
             return
 
