@@ -13,10 +13,11 @@ import unicodedata
 # About 20 minutes of fast speech; longer input is almost surely a paste accident (or an attack).
 MAX_ANSWER_CHARS = 20_000
 
-# The ASCII punctuation that starts or shapes markup, escaped with a backslash: emphasis and code (*_`), links
-# and images ([]()!), HTML and autolinks in brackets (<>), tables (|), headings (#), lists (+-.), Streamlit's
-# directives, colours and icons (:[]), LaTeX ($) and strikethrough (~).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# The ASCII punctuation that shapes markup anywhere in a line, escaped with a backslash: emphasis and code (*_`),
+# links and images ([]()!), HTML and autolinks in brackets (<>), tables (|), Streamlit's directives, colours
+# and icons (:[]), LaTeX ($) and strikethrough (~). Lists, headings, quotes and rules only start a line.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|<>~$:])")
+_LINE_START = re.compile(r"^(\s*\d*)((?<=\d)[.)]|(?<!\d)[-+#=])")
 # GFM also links bare URLs and e-mail addresses found in plain text (after escapes are resolved), so a word
 # joiner (U+2060, invisible) goes where those patterns need two characters side by side.
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?=@)")
@@ -28,8 +29,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def md_escape(text: str) -> str:
     """Escape Markdown so the text renders literally, on one line: no links, images, HTML or directives."""
-    text = _BARE_LINK.sub(WORD_JOINER, strip_controls(str(text), keep="\n"))
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    text = _BARE_LINK.sub(WORD_JOINER, strip_controls(str(text), keep="\n")).replace("\n", " ")
+    return _LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def strip_controls(text: str, keep: str = "\n\t") -> str:
