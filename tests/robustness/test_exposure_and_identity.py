@@ -15,6 +15,7 @@ from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.history.store import Store
 from interviewer.ui import auth
+from interviewer.ui.escape import md_escape
 
 from ..conftest import ROOT, new_app
 from ..fake_llm import FakeLLMServer
@@ -73,7 +74,7 @@ def test_a_typed_base_url_gets_the_environment_key_only_once_confirmed(app, monk
         # A new session: the saved URL still does not get the key until the user ticks the box.
         at = new_app().switch_page(SETTINGS).run()
         box = at.checkbox(key=f"settings_send_key_{host}")
-        assert box.label == f"Send my API key to {host.replace('.', chr(92) + '.').replace(':', chr(92) + ':')}"
+        assert box.label == f"Send my API key to {md_escape(host)}"
         box.check().run()
         at.button(key="settings_test").click().run()
         assert fake.authorizations[-1] == f"Bearer {KEY}"
