@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Loopback only: serving other machines needs sign-in (README, "Hosting it for a group"), e.g. ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-fast lint bench format clean
 
@@ -32,7 +34,7 @@ $(VENV)/.installed-llm: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode minimal
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode minimal
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -26,7 +27,17 @@ ENV = {
     "tts_base_url": "INTERVIEWER_TTS_BASE_URL",
     "tts_autoplay_mock": "INTERVIEWER_TTS_AUTOPLAY_MOCK",
     "packs_dir": "INTERVIEWER_PACKS",
+    "tts_api_key": "INTERVIEWER_TTS_API_KEY",
 }
+# Where requests go when no base URL is set (the openai SDK's default).
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+def host_of(base_url: str | None) -> str:
+    """Host and port only: never credentials that may sit in a URL. The unit a key is confirmed for."""
+    base_url = base_url or DEFAULT_BASE_URL
+    parsed = urlparse(base_url)
+    return f"{parsed.hostname}:{parsed.port}" if parsed.port else (parsed.hostname or base_url)
 
 
 class Settings(BaseModel):
@@ -37,6 +48,10 @@ class Settings(BaseModel):
     llm_model: str | None = None
     # Read from the environment only; SecretStr keeps it out of reprs, logs and dumps.
     llm_api_key: SecretStr | None = None
+    # The server (host:port) the key belongs to: it is sent there and nowhere else. Saved (never the key), so a
+    # base URL typed later on the Settings page gets the key only once the user confirms that host.
+    # Empty: the host of `llm_base_url`, as when both are set together.
+    llm_key_host: str | None = None
     llm_timeout: float = Field(default=60, gt=0, le=600)
     db_path: Path | None = None
     stt_model: str | None = None
@@ -47,6 +62,8 @@ class Settings(BaseModel):
     tts_rate: float = Field(default=1.0, ge=0.5, le=2.0)
     tts_model: str | None = None
     tts_base_url: str | None = None  # empty: the LLM server's
+    # A speech server on another host gets its own key (or none), never the LLM key. Never saved.
+    tts_api_key: SecretStr | None = None
     tts_autoplay_mock: bool = False
     packs_dir: Path | None = None  # the user's question packs; empty: a folder in the user's data directory
 
@@ -57,9 +74,25 @@ class Settings(BaseModel):
 
         return Path(user_data_dir("interviewer", appauthor=False)) / "packs"
 
-    def api_key(self) -> str | None:
-        """The key itself, for the one call that sends it; everywhere else it stays a SecretStr."""
-        return self.llm_api_key.get_secret_value() if self.llm_api_key else None
+    @property
+    def key_host(self) -> str:
+        """The host the LLM key may be sent to."""
+        return self.llm_key_host or host_of(self.llm_base_url)
+
+    def api_key(self, base_url: str | None = None) -> str | None:
+        """The key itself, for the one call that sends it to `base_url` (default: the LLM server); None when
+        that server is not the one the key was configured for. Everywhere else it stays a SecretStr."""
+        if not self.llm_api_key or host_of(base_url or self.llm_base_url) != self.key_host:
+            return None
+        return self.llm_api_key.get_secret_value()
+
+    def tts_key(self) -> str | None:
+        """The key for the speech server: its own key if one is set, else the LLM key when the speech server is
+        the LLM server (the key's own host), else none."""
+        base = self.tts_base_url or self.llm_base_url
+        if self.tts_api_key:
+            return self.tts_api_key.get_secret_value()
+        return self.api_key(base)
 
     @property
     def llm_configured(self) -> bool:
@@ -72,6 +105,7 @@ SAVED_FIELDS = (
     "llm_base_url",
     "llm_model",
     "llm_timeout",
+    "llm_key_host",
     "profile",
     "stt_model",
     "tts_backend",
@@ -135,4 +169,13 @@ def load_settings(
                 values[field] = str(value).strip()
     if "llm_api_key" not in values and env.get("OPENAI_API_KEY", "").strip():
         values["llm_api_key"] = env["OPENAI_API_KEY"].strip()
+    if "llm_api_key" in values:
+        # A key and a base URL set together (environment or secrets) belong together. A key set alone belongs
+        # to the host saved with the settings (the user confirmed it), else to the default server (OpenAI):
+        # never to a base URL that was only typed and saved on the Settings page.
+        configured_together = any(str(source.get(ENV["llm_base_url"], "")).strip() for source in (secrets or {}, env))
+        if configured_together:
+            values["llm_key_host"] = host_of(values.get("llm_base_url"))
+        elif not values.get("llm_key_host"):
+            values["llm_key_host"] = host_of(None)
     return Settings(**values)

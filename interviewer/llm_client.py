@@ -12,16 +12,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlparse
 
 import openai
 from openai import OpenAI
 
-from .config import Settings
+from .config import DEFAULT_BASE_URL, Settings, host_of
 from .errors import UserError
+from .redact import redact, remember
 
 PRESETS = {
-    "OpenAI": "https://api.openai.com/v1",
+    "OpenAI": DEFAULT_BASE_URL,
     "Ollama": "http://localhost:11434/v1",
     "llama.cpp server": "http://localhost:8080/v1",
     "vLLM": "http://localhost:8000/v1",
@@ -35,6 +35,9 @@ negotiated: dict[tuple[str, str], str] = {}
 T = TypeVar("T")
 
 
+__all__ = ["PRESETS", "FailedTry", "LLMClient", "LLMError", "Reply", "ReplyInvalid", "host_of"]
+
+
 class ReplyInvalid(ValueError):
     """A reply that does not parse or validate. Its message goes back to the model when re-asking."""
 
@@ -44,13 +47,17 @@ class FailedTry:
     raw_output: str
     problem: str
 
+    def __post_init__(self) -> None:
+        self.raw_output, self.problem = redact(self.raw_output) or "", redact(self.problem) or ""
+
 
 class LLMError(UserError):
     """The server failed or never gave a valid reply. The message is safe to show; `tries` keeps every
-    invalid reply and what was wrong with it, `raw_output` the last one (for the record, never shown as is)."""
+    invalid reply and what was wrong with it, `raw_output` the last one (for the record, never shown as is).
+    Both are redacted: a server may echo the key back."""
 
     def __init__(self, message: str, *, tries: list[FailedTry] | None = None):
-        super().__init__(message)
+        super().__init__(redact(message))
         self.tries = tries or []
 
     @property
@@ -67,12 +74,6 @@ class Reply(Generic[T]):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     tries: list[FailedTry] = field(default_factory=list)
-
-
-def host_of(base_url: str) -> str:
-    """Host and port only: never credentials that may sit in a URL."""
-    parsed = urlparse(base_url)
-    return f"{parsed.hostname}:{parsed.port}" if parsed.port else (parsed.hostname or base_url)
 
 
 def response_format(fmt: str, schema: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -105,7 +106,8 @@ def explain(exc: openai.OpenAIError, host: str, timeout: float) -> str:
     if isinstance(exc, openai.NotFoundError):
         return f"{host} answered 404: wrong base URL or unknown model"
     if isinstance(exc, openai.APIStatusError):
-        detail = f" ({exc.message[:160]})" if exc.status_code in (400, 422) else ""
+        # Redacted before it is cut short, so no part of an echoed key survives the cut.
+        detail = f" ({(redact(exc.message) or '')[:160]})" if exc.status_code in (400, 422) else ""
         return f"{host} answered HTTP {exc.status_code}{detail}"
     return f"{type(exc).__name__} talking to {host}"
 
@@ -127,6 +129,7 @@ class LLMClient:
         self.host = host_of(self.base_url)
         self.timeout = timeout
         self.model = model
+        remember(api_key)
         self.client = client or OpenAI(
             base_url=self.base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=max_retries
         )
@@ -226,7 +229,7 @@ class LLMClient:
                     {"role": "user", "content": f"That reply was invalid: {exc}. Reply with only the corrected JSON."},
                 ]
                 continue
-            return Reply(value, raw, model, fmt, usage[0], usage[1], tries)
+            return Reply(value, redact(raw) or "", model, fmt, usage[0], usage[1], tries)
 
     @staticmethod
     def _for_format(

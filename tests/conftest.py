@@ -32,7 +32,13 @@ def isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     # As if saved on the Settings page: the deterministic keyword grader is what the tests grade with.
     # (An environment variable would pin it there.) Tests of `auto` pass their own settings.
     settings.write_text('{"grader": "keyword"}', encoding="utf-8")
-    return tmp_path
+    # As `make run` serves it: on loopback only (an unset address means every interface, and a warning).
+    from streamlit import config
+
+    address = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield tmp_path
+    config.set_option("server.address", address)
 
 
 @pytest.fixture

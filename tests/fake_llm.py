@@ -31,6 +31,7 @@ class FakeLLMServer:
         self.replies: deque[tuple] = deque()
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []  # the path of each POST, in order
+        self.authorizations: list[str | None] = []  # the Authorization header of every request, in order
         self.models = models
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -70,6 +71,7 @@ class FakeLLMServer:
                 self.wfile.write(body)
 
             def do_GET(self) -> None:
+                fake.authorizations.append(self.headers.get("Authorization"))
                 data = {
                     "object": "list",
                     "data": [{"id": m, "object": "model", "created": 0, "owned_by": "me"} for m in fake.models],
@@ -77,6 +79,7 @@ class FakeLLMServer:
                 self._send(200, json.dumps(data).encode())
 
             def do_POST(self) -> None:
+                fake.authorizations.append(self.headers.get("Authorization"))
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length) or b"{}"
                 fake.paths.append(self.path)

@@ -124,8 +124,8 @@ def test_export_and_import_through_the_cli(capsys, tmp_path, monkeypatch):
     code, md, _ = run(capsys, "export", "--format", "md", "--profile", "ada")
     assert code == 0 and md.startswith("# Interview practice report: ada")
     monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "other.db"))
-    code, _, err = run(capsys, "import", str(out))
-    assert (code, err.strip()) == (0, "imported 1 attempt(s)")
+    code, _, err = run(capsys, "import", str(out), "--profile", "ada")
+    assert (code, err.strip()) == (0, "imported 1 attempt(s) into profile 'ada'")
     (attempt,) = json.loads(run(capsys, "history", "--profile", "ada", "--json")[1])
     assert attempt["answer"] == "A canary with 5% of traffic." and attempt["status"] == "graded"
     bad = tmp_path / "bad.json"

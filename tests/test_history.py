@@ -96,7 +96,7 @@ def test_export_import_round_trip(store, tmp_path):
     store.db["attempts"].update(1, {"delivery_json": json.dumps({"wpm": 150.0, "fillers": {"um": 2}})})
     first = json.loads(export.to_json(store.for_profile("ada")))
     empty = Store(connect(":memory:"))
-    assert export.import_json(empty, json.dumps(first)) == 2
+    assert export.import_json(empty, json.dumps(first), "ada") == 2
     again = json.loads(export.to_json(empty.for_profile("ada")))
     first.pop("exported_at"), again.pop("exported_at")
     assert again == first
@@ -121,9 +121,9 @@ def test_malformed_import_changes_nothing(store, mangle, message):
     data = json.loads(export.to_json(store.for_profile("ada")))
     before = store.db["attempts"].count
     with pytest.raises(export.HistoryImportError, match=message.replace(".", r"\.").replace("(", r"\(")):
-        export.import_json(store, json.dumps(mangle(data)))
+        export.import_json(store, json.dumps(mangle(data)), "ada")
     with pytest.raises(export.HistoryImportError, match="Invalid JSON"):
-        export.import_json(store, "{not json")
+        export.import_json(store, "{not json", "ada")
     assert store.db["attempts"].count == before
 
 
@@ -160,7 +160,7 @@ def test_follow_ups_keep_their_source_and_delivery_through_export_and_import(sto
     (follow_up,) = data["attempts"][0]["follow_ups"]
     assert (follow_up["source"], follow_up["delivery"]) == ("voice", delivery)
     empty = Store(connect(":memory:"))
-    export.import_json(empty, json.dumps(data))
+    export.import_json(empty, json.dumps(data), "ada")
     (imported,) = empty.for_profile("ada").follow_ups(empty.for_profile("ada").attempts()[0].id)
     assert (imported.source, imported.delivery) == ("voice", delivery)
 
@@ -171,7 +171,7 @@ def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
     data["attempts"][0]["created_at"] = "2026-01-01T09:00:00"  # naive: taken as UTC
     data["attempts"][1]["created_at"] = "2026-01-02T11:00:00+02:00"
     empty = Store(connect(":memory:"))
-    export.import_json(empty, json.dumps(data))
+    export.import_json(empty, json.dumps(data), "ada")
     assert sorted(a.created_at for a in empty.for_profile("ada").attempts()) == [
         "2026-01-01T09:00:00.000+00:00",
         "2026-01-02T09:00:00.000+00:00",
@@ -180,7 +180,7 @@ def test_imported_timestamps_are_stored_as_utc_and_bad_ones_refused(store):
     assert progress.recommendations(empty.for_profile("ada"), BANK, now=T0 + timedelta(days=3))
     data["attempts"][1]["created_at"] = "yesterday"
     with pytest.raises(export.HistoryImportError, match=r"attempts\.1\.created_at: .*'yesterday' is not an ISO 8601"):
-        export.import_json(empty, json.dumps(data))
+        export.import_json(empty, json.dumps(data), "ada")
 
 
 def test_weakness_map_counts_the_best_level_a_follow_up_reached(store):

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "interviewer"
 # Lowest first. A module may import from a lower layer or from its own unit (its subpackage; a foundation
 # module from the other foundation modules), never from a higher layer or a sibling unit of its own layer.
 LAYERS = [
-    {"errors", "config", "text", "spoken", "models", "llm_client"},
+    {"errors", "config", "text", "spoken", "models", "llm_client", "plain", "redact"},
     {"content", "graders"},
     {"history"},
     {"coaching"},

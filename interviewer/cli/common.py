@@ -41,11 +41,38 @@ def history(args: argparse.Namespace, settings: Settings | None = None) -> Profi
     return Store.open(settings.db_path).for_profile(getattr(args, "profile", None) or settings.profile)
 
 
+MAX_INPUT_BYTES = 1_000_000  # far above any answer or model answer (answers stop at 20,000 characters)
+
+
+def decode(data: bytes, what: str) -> str:
+    """UTF-8 text from bytes a user gave (a file, standard input), or one clear line saying what is wrong."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise CliError(f"{what} is larger than {MAX_INPUT_BYTES // 1_000_000} MB; an answer is plain text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{what} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 plain text"
+        ) from None
+
+
 def read_text(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        with open(path, "rb") as f:
+            data = f.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
         raise CliError(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return decode(data, f"{what} {path}")
+
+
+def read_stdin(what: str) -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (tests, embedding)
+        try:
+            return sys.stdin.read(MAX_INPUT_BYTES + 1)
+        except UnicodeDecodeError:
+            raise CliError(f"{what} is not UTF-8 text; pipe in UTF-8 plain text") from None
+    return decode(stream.read(MAX_INPUT_BYTES + 1), what)
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -10,14 +10,14 @@ from ..coaching.answers import clean_answer, find_question, grade_with_fallback,
 from ..config import load_settings
 from ..graders import choose, evaluate, get_grader
 from ..models import LEVEL_LABELS, Grade
-from .common import CliError, bank, grade_json, history, print_json, read_text
+from .common import CliError, bank, grade_json, history, print_json, read_stdin, read_text
 
 GRADER_HELP = "keyword, semantic, llm, ... (default: INTERVIEWER_GRADER or auto)"
 
 
 def _read_answer(args: argparse.Namespace) -> str:
     if args.answer_file == "-" or args.stdin:
-        return sys.stdin.read()
+        return read_stdin("the answer on standard input")
     if args.answer_file:
         return read_text(args.answer_file, "answer file")
     return args.answer or ""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..coaching.answers import interrupted
 from ..config import load_settings
 from ..history import export
 from ..history.store import Store
+from ..plain import terminal_safe
 from .common import bank, grade_json, history, print_json, write_output
 
 
@@ -25,7 +27,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("No attempts yet.")
     for a in attempts:
         score = f"{a.score:3d}" if a.score is not None else "  -"
-        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {score}  {a.status:7} {a.question_id}")
+        status = "not graded" if interrupted(a) else a.status
+        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {score}  {status:10} {terminal_safe(a.question_id)}")
     return 0
 
 
@@ -35,9 +38,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    store = Store.open(load_settings().db_path)
-    count = export.import_json(store, export.load_file(args.file), args.profile)
-    print(f"imported {count} attempt(s)", file=sys.stderr)
+    settings = load_settings()
+    store = Store.open(settings.db_path)
+    profile = args.profile or settings.profile  # the chosen profile, never the one the file names
+    count = export.import_json(store, export.load_file(args.file), profile)
+    print(f"imported {count} attempt(s) into profile {terminal_safe(repr(profile))}", file=sys.stderr)
     return 0
 
 
@@ -56,5 +61,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="import a JSON export; a malformed file changes nothing")
     p.add_argument("file")
-    p.add_argument("--profile", help="import into this profile (default: the one in the file)")
+    p.add_argument("--profile", help="import into this profile (default: the current one, INTERVIEWER_PROFILE)")
     p.set_defaults(func=cmd_import)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..content.bank import Bank, BankError
 from ..errors import UserError
 from ..graders import Grader, GradingError, get_grader, offline_order
 from ..history.store import ProfileStore
-from ..models import Grade, Question, Rubric
+from ..models import Attempt, Grade, Question, Rubric
+from ..plain import MAX_ANSWER_CHARS, strip_controls
 
 log = logging.getLogger(__name__)
 
-# About 20 minutes of fast speech; longer input is almost surely a paste accident.
-MAX_ANSWER_CHARS = 20_000
+__all__ = ["MAX_ANSWER_CHARS", "AnswerError", "Submission", "clean_answer", "grade_again", "interrupted", "submit"]
+# Grading takes seconds (a slow LLM server a minute or two); an answer still pending after this was cut off by
+# a crash or a closed session, and is shown as not graded, with Grade again.
+INTERRUPTED_AFTER_S = 300
 
 
 class AnswerError(UserError, ValueError):
@@ -26,7 +29,7 @@ def clean_answer(text: str | None) -> str:
     if text is None or not text.strip():
         raise AnswerError("The answer is empty: write or say something first.")
     # Control characters (other than line breaks and tabs) only confuse graders and terminals.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    text = strip_controls(text).strip()
     if not text:
         raise AnswerError("The answer has no readable text.")
     if len(text) > MAX_ANSWER_CHARS:
@@ -88,6 +91,36 @@ def submit(
         grade = grade_with_fallback(grader, question, rubric, answer)
     except Exception as exc:  # any grader bug must still leave the saved answer intact
         log.exception("grading attempt %s failed", attempt_id)
+        message = str(exc) if isinstance(exc, GradingError) else f"{type(exc).__name__}: {exc}"
+        store.mark_failed(attempt_id, message)
+        return Submission(attempt_id, None, message)
+    store.save_grade(attempt_id, grade)
+    return Submission(attempt_id, grade)
+
+
+def interrupted(attempt: Attempt, now: datetime | None = None) -> bool:
+    """A pending attempt whose grading was cut off (a crash, a killed process): nothing will grade it now."""
+    if attempt.status != "pending":
+        return False
+    try:
+        started = datetime.fromisoformat(attempt.created_at)
+    except ValueError:
+        return True
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return ((now or datetime.now(UTC)) - started).total_seconds() > INTERRUPTED_AFTER_S
+
+
+def grade_again(store: ProfileStore, grader: Grader, bank: Bank, attempt_id: int) -> Submission:
+    """Grade a saved answer that has no grade (interrupted or failed) again, as `submit` would have."""
+    attempt = store.attempt(attempt_id)
+    if attempt is None:
+        raise AnswerError(f"no attempt #{attempt_id} in this profile")
+    question, rubric = find_question(bank, attempt.question_id)
+    try:
+        grade = grade_with_fallback(grader, question, rubric, attempt.answer)
+    except Exception as exc:  # as in submit: the answer stays, the failure is recorded
+        log.exception("grading attempt %s again failed", attempt_id)
         message = str(exc) if isinstance(exc, GradingError) else f"{type(exc).__name__}: {exc}"
         store.mark_failed(attempt_id, message)
         return Submission(attempt_id, None, message)

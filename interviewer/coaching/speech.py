@@ -83,6 +83,18 @@ def missing_message(missing: list[str]) -> str:
     return f"{spans} {verb} not transcribed: type it in the box or record again."
 
 
+def decoded_seconds(container, stream, limit: float | None = None) -> float:
+    """The audio's length as decoded, never as the file declares it (a file can declare 1 s and hold an hour).
+    Decoding stops as soon as it passes `limit` (default MAX_SECONDS), so an overlong file costs no more."""
+    limit = MAX_SECONDS if limit is None else limit
+    seconds = 0.0
+    for frame in container.decode(stream):
+        seconds += frame.samples / frame.sample_rate
+        if seconds > limit:
+            break
+    return seconds
+
+
 def probe(path: Path) -> float:
     """The audio's duration in seconds; AudioError for anything that is not usable audio."""
     if path.suffix.lower() not in FORMATS:
@@ -96,13 +108,7 @@ def probe(path: Path) -> float:
             streams = container.streams.audio
             if not streams:
                 raise AudioError(f"{path.name}: no audio track")
-            stream = streams[0]
-            if stream.duration is not None and stream.time_base is not None:
-                seconds = float(stream.duration * stream.time_base)
-            elif container.duration is not None:
-                seconds = container.duration / 1_000_000
-            else:  # some recorders (webm) write no duration: count the frames
-                seconds = sum(f.samples / f.sample_rate for f in container.decode(stream))
+            seconds = decoded_seconds(container, streams[0])
     except AudioError:
         raise
     except Exception as exc:  # PyAV raises many kinds for damaged files

@@ -12,7 +12,6 @@ up to a third of its score. The constants are global; nothing is tuned per job d
 
 from __future__ import annotations
 
-import io
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..content.bank import Bank
 from ..errors import UserError
 from ..models import Question
 from ..text import group_pattern, normalise
+from . import pdftext
 
 SKILLS_FILE = Path(__file__).parents[1] / "data" / "skills.yaml"
 MAX_BYTES = 2_000_000
@@ -134,21 +134,13 @@ def read_file(path: Path) -> str:
 
 
 def _pdf_text(data: bytes, filename: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise TailorError(f"{filename} is password-protected; save it without a password or paste the text")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except TailorError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise TailorError(f"{filename} is not a readable PDF ({type(exc).__name__})") from None
-    if len(text.strip()) < MIN_CHARS:
+    """The PDF's text, read in a worker process within page, character and time limits (`pdftext`)."""
+    extracted = pdftext.extract_with_time_limit(data, filename, max_chars=MAX_CHARS)
+    if extracted.problem:
+        raise TailorError(extracted.problem)
+    if len(extracted.text.strip()) < MIN_CHARS:
         raise TailorError(f"{filename} has no text layer (a scanned PDF?); paste the job description as text")
-    return text
+    return extracted.text
 
 
 # --- skills in the JD ----------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ The default backend needs none of this: the browser's own speech synthesis speak
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import openai
@@ -22,6 +24,10 @@ DEFAULT_MODEL = "tts-1"
 DEFAULT_VOICE = "alloy"
 MAX_CHARS = 4096  # OpenAI's limit per request; every question is far shorter
 CACHE_ENV = "INTERVIEWER_TTS_CACHE"
+# A question read aloud is well under 1 MB of mp3; a bigger reply is a broken or hostile server.
+MAX_AUDIO_BYTES = 10_000_000
+# The cache keeps the most recently used audio up to this size, dropping the least recently used first.
+MAX_CACHE_BYTES = 200_000_000
 
 
 class TTSError(UserError):
@@ -74,6 +80,8 @@ class APISpeaker:
         api_key: str | None = None,
         timeout: float = 60,
         cache: Path | None = None,
+        max_audio_bytes: int = MAX_AUDIO_BYTES,
+        max_cache_bytes: int = MAX_CACHE_BYTES,
     ):
         # Not retried: a listener waiting on a button would rather see the error than wait three timeouts.
         self.llm = LLMClient(base_url, api_key, timeout=timeout, max_retries=0)
@@ -83,6 +91,7 @@ class APISpeaker:
         self.speed = speed
         self.timeout = timeout
         self.cache = cache or cache_dir()
+        self.max_audio_bytes, self.max_cache_bytes = max_audio_bytes, max_cache_bytes
 
     @classmethod
     def from_settings(cls, settings: Settings, cache: Path | None = None) -> APISpeaker:
@@ -91,7 +100,8 @@ class APISpeaker:
             model=settings.tts_model,
             voice=settings.tts_voice,
             speed=settings.tts_rate,
-            api_key=settings.api_key(),
+            # Its own key for a speech server elsewhere; the LLM key only when it is the LLM key's own server.
+            api_key=settings.tts_key(),
             timeout=settings.llm_timeout,
             cache=cache,
         )
@@ -108,21 +118,67 @@ class APISpeaker:
         if len(text) > MAX_CHARS:
             raise TTSError(f"the text is too long to read aloud ({len(text)} characters, at most {MAX_CHARS})")
         path = self.path_for(text)
-        if path.exists():
-            return path.read_bytes()
+        with contextlib.suppress(OSError):
+            audio = path.read_bytes()
+            os.utime(path)  # recently used: evicted last
+            return audio
+        audio = self._fetch(text)
+        self._store(path, audio)
+        return audio
+
+    def _fetch(self, text: str) -> bytes:
         extra = {"speed": self.speed} if self.speed != 1.0 else {}
+        chunks, size = [], 0
         try:
-            response = self.client.audio.speech.create(model=self.model, voice=self.voice, input=text, **extra)
-            audio = response.read()
+            with self.client.audio.speech.with_streaming_response.create(
+                model=self.model, voice=self.voice, input=text, **extra
+            ) as response:
+                for chunk in response.iter_bytes(64 * 1024):
+                    size += len(chunk)
+                    if size > self.max_audio_bytes:  # stop reading: the rest is never downloaded
+                        raise TTSError(
+                            f"the speech server at {self.host} sent more than {self.max_audio_bytes // 1_000_000} MB "
+                            "of audio for one question"
+                        )
+                    chunks.append(chunk)
         except openai.OpenAIError as exc:
             raise TTSError(f"the speech server failed: {self.llm.error(exc)}") from None
-        if not audio:
+        if not size:
             raise TTSError(f"the speech server at {self.host} sent no audio")
+        return b"".join(chunks)
+
+    def _store(self, path: Path, audio: bytes) -> None:
         try:
             self.cache.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(audio)
-            tmp.replace(path)  # whole files only, even with two sessions writing the same entry
+            # A unique temp name, so two sessions writing the same entry never write into one file; the rename
+            # publishes whole files only.
+            fd, tmp = tempfile.mkstemp(dir=self.cache, prefix=".tts-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(audio)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self.evict()
         except OSError:
             pass  # a read-only cache costs a refetch next time, nothing more
-        return audio
+
+    def evict(self) -> list[Path]:
+        """Drop the least recently used audio until the cache is within its size limit; returns what went."""
+        entries = []
+        for f in self.cache.iterdir():
+            with contextlib.suppress(OSError):
+                if f.is_file() and not f.name.startswith("."):
+                    stat = f.stat()
+                    entries.append((stat.st_mtime_ns, stat.st_size, f))
+        total = sum(size for _, size, _ in entries)
+        removed = []
+        for _, size, f in sorted(entries, key=lambda e: e[0]):
+            if total <= self.max_cache_bytes:
+                break
+            with contextlib.suppress(OSError):
+                f.unlink()
+                removed.append(f)
+            total -= size
+        return removed

@@ -14,6 +14,15 @@ from ..errors import UserError
 from ..models import GlossaryTerm, PackInfo, Question, QuizQuestion, Rubric
 
 MAX_FILE_BYTES = 2_000_000
+# YAML aliases (`*name`) reuse an anchored part of the document: convenient in a hand-written bank file, but
+# each use is validated again, so a few kilobytes of nested aliases can expand to billions of entries ("billion
+# laughs"). A pack, a file that comes from someone else, may use none; other files a few, and no file may
+# expand past MAX_NODES. Every list is capped too. All is checked on the parser's events, before the document
+# is constructed, in one pass over the text.
+MAX_ALIASES = 20
+MAX_PACK_ALIASES = 0
+MAX_NODES = 200_000
+MAX_LIST_ITEMS = 2_000
 # libyaml's parser when PyYAML was built with it (about 10x faster); same safe constructors and marks.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]  # the repository: questions/ and rubrics/
@@ -97,6 +106,9 @@ def load_file(path: Path) -> tuple[list[Item], list[Problem], PackInfo | None]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(shown, 1, "file", f"cannot read: {exc}")], None
+    limits = check_limits(text, shown)
+    if limits:
+        return [], limits, None
     loader = LOADER(text)
     try:
         node = loader.get_single_node()
@@ -145,6 +157,88 @@ def load_file(path: Path) -> tuple[list[Item], list[Problem], PackInfo | None]:
     if not found:
         problems.append(Problem(shown, _line(node), section, "field required"))
     return items, problems, pack
+
+
+@dataclass
+class _Frame:
+    """A collection being read in `check_limits`: its field path and where its next child goes."""
+
+    field: str
+    mapping: bool
+    line: int
+    anchor: str | None
+    start: int  # the expanded-node count when it began
+    items: int = 0  # list items, or mapping values
+    key: str | None = None  # a mapping's last key: the name of the value that follows
+    expecting_key: bool = True
+
+    def child_field(self) -> str:
+        if not self.mapping:
+            return f"{self.field}[{self.items}]"
+        name = "(key)" if self.expecting_key else str(self.key)
+        return f"{self.field}.{name}" if self.field else name
+
+    def add_child(self, scalar: str | None = None) -> None:
+        if self.mapping and self.expecting_key:
+            self.key = scalar if scalar is not None else "(complex key)"
+        else:
+            self.items += 1
+        if self.mapping:
+            self.expecting_key = not self.expecting_key
+
+
+def check_limits(text: str, shown: str) -> list[Problem]:
+    """Aliases, expansion and list lengths from the parser's events alone (nothing is composed or constructed),
+    so a hostile file costs one linear pass. A file with a top-level `pack:` key is a pack: no aliases at all."""
+    stack: list[_Frame] = []
+    anchors: dict[str, int] = {}  # anchor -> expanded size of its node
+    aliases: list[tuple[int, str, str]] = []  # (line, field, anchor)
+    is_pack, expanded = False, 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            top = stack[-1] if stack else None
+            field = top.child_field() if top else ""
+            if isinstance(event, yaml.ScalarEvent):
+                if top:
+                    is_pack |= len(stack) == 1 and top.mapping and top.expecting_key and event.value == "pack"
+                    top.add_child(event.value)
+                if event.anchor:
+                    anchors[event.anchor] = 1
+                expanded += 1
+            elif isinstance(event, yaml.AliasEvent):
+                if any(f.anchor == event.anchor for f in stack):
+                    return [Problem(shown, line, field or "yaml", f"the alias *{event.anchor} contains itself")]
+                if top:
+                    top.add_child()
+                aliases.append((line, field, event.anchor))
+                if len(aliases) > (MAX_PACK_ALIASES if is_pack else MAX_ALIASES):
+                    return [_alias_problem(shown, aliases, is_pack)]
+                expanded += anchors.get(event.anchor, 1)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                if top:
+                    top.add_child()
+                stack.append(_Frame(field, isinstance(event, yaml.MappingStartEvent), line, event.anchor, expanded))
+                expanded += 1
+            elif isinstance(event, yaml.CollectionEndEvent) and stack:
+                frame = stack.pop()
+                if not frame.mapping and frame.items > MAX_LIST_ITEMS:
+                    return [Problem(shown, frame.line, frame.field or "yaml", f"more than {MAX_LIST_ITEMS:,} items")]
+                if frame.anchor:
+                    anchors[frame.anchor] = expanded - frame.start
+            if expanded > MAX_NODES:
+                return [Problem(shown, line, field or "yaml", f"expands to more than {MAX_NODES:,} entries")]
+    except (yaml.YAMLError, RecursionError):
+        return []  # the full load reports the syntax error at its line
+    if len(aliases) > (MAX_PACK_ALIASES if is_pack else MAX_ALIASES):  # a `pack:` header after the aliases
+        return [_alias_problem(shown, aliases, is_pack)]
+    return []
+
+
+def _alias_problem(shown: str, aliases: list[tuple[int, str, str]], is_pack: bool) -> Problem:
+    line, field, anchor = aliases[MAX_PACK_ALIASES if is_pack else MAX_ALIASES]
+    what = "a pack may not use YAML aliases" if is_pack else f"more than {MAX_ALIASES} YAML aliases"
+    return Problem(shown, line, field or "yaml", f"{what} (*{anchor}); write the value out")
 
 
 def _duplicate_keys(node: yaml.Node, path: str) -> Iterable[Problem]:

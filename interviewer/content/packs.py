@@ -164,8 +164,16 @@ class PackCheck(BaseModel):
     installed_version: int | None = None
 
 
+def upload_name(filename: str) -> str:
+    """The base name of an uploaded file, or a PackError for a name that is no file name ('..', a NUL)."""
+    shown = Path(str(filename).replace("\\", "/")).name
+    if "\x00" in str(filename) or shown in ("", ".", "..") or any(ord(ch) < 32 for ch in shown):
+        raise PackError(f"{filename!r} is not a usable file name; rename the file (for example to pack.yaml)")
+    return shown
+
+
 def _uploaded(data: bytes, filename: str, tmp: str) -> tuple[Path, str]:
-    shown = Path(filename).name or "pack.yaml"
+    shown = upload_name(filename)
     path = Path(tmp) / shown
     path.write_bytes(data)
     return path, shown
@@ -173,6 +181,10 @@ def _uploaded(data: bytes, filename: str, tmp: str) -> tuple[Path, str]:
 
 def check_upload(data: bytes, filename: str, packs_dir: Path) -> PackCheck:
     """Validate an uploaded pack without installing it; problems name the upload, not a temp path."""
+    try:
+        upload_name(filename)
+    except PackError as exc:
+        return PackCheck(filename="upload", problems=[str(exc)])
     with tempfile.TemporaryDirectory() as tmp:
         path, shown = _uploaded(data, filename, tmp)
         if len(data) > MAX_FILE_BYTES:
@@ -219,11 +231,18 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def _find(name: str, packs_dir: Path) -> list[Path]:
+def _find(name: str, packs_dir: Path, *, below: bool = False) -> list[Path]:
+    """The installed packs named `name`: files directly in the packs folder (in folders below it too with
+    `below`, for export only) whose `pack:` header says that name. A file without a header is not a pack,
+    whatever its file name."""
+    if not packs_dir.is_dir():
+        return []
     found = []
-    for path in _pack_files(packs_dir):
+    for path in _pack_files(packs_dir) if below else sorted(packs_dir.iterdir()):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
         info = _header(path)[0]
-        if (info.name if info else path.stem) == name:  # a file without a header goes by its file name
+        if info is not None and info.name == name:
             found.append(path)
     return found
 
@@ -271,7 +290,7 @@ def dumps(content: PackContent) -> str:
 
 
 def export_pack(name: str, packs_dir: Path) -> str:
-    files = _find(name, packs_dir)
+    files = _find(name, packs_dir, below=True)
     if not files:
         raise PackError(f"no pack named {name!r} in {packs_dir}")
     return dumps(read_pack(files[0]))
@@ -318,6 +337,7 @@ def build_pack(
 
 
 def remove_pack(name: str, packs_dir: Path) -> list[Path]:
+    """Delete the installed pack files named `name` (by their header), directly in the packs folder only."""
     files = _find(name, packs_dir)
     if not files:
         raise PackError(f"no pack named {name!r} in {packs_dir}")

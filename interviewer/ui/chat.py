@@ -9,12 +9,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..coaching import interview, speech
+from ..coaching import interview, limits, speech
 from ..coaching.answers import clean_answer
 from ..coaching.interview import QuestionRun, Session
 from ..errors import UserError
+from ..history.store import DraftTooLong
 from ..models import CriterionGrade, Question, Rubric
+from ..plain import MAX_ANSWER_CHARS
 from . import state
+from .escape import md_paragraphs
 from .feedback import md_escape, render_criterion, render_grade
 from .speak import listen
 
@@ -32,7 +35,7 @@ def render_conversation(
     """`autoplay` reads each new question and follow-up aloud once, as it is asked."""
     store = state.store()
     with st.chat_message("assistant", avatar=INTERVIEWER):
-        st.markdown(question.prompt)
+        st.markdown(md_paragraphs(question.prompt))
         st.caption(f"{question.topic} · {question.difficulty} · about {question.suggested_minutes:g} min")
         listen(question.prompt, f"{session.id}_{run.question_id}", autoplay=autoplay and run.attempt_id is None)
     if run.attempt_id is None:
@@ -95,7 +98,10 @@ def render_result(run: QuestionRun, rubric: Rubric) -> None:
 
 
 def _save_draft(widget_key: str, draft_key: str) -> None:
-    state.store().save_draft(draft_key, st.session_state.get(widget_key, ""))
+    try:
+        state.store().save_draft(draft_key, st.session_state.get(widget_key, ""))
+    except DraftTooLong as exc:
+        st.session_state[f"{widget_key}_draft_error"] = str(exc)
 
 
 def voice_input(widget_key: str, minutes: float | None) -> None:
@@ -154,8 +160,11 @@ def answer_box(widget_key: str, draft_key: str, label: str, minutes: float | Non
         height=200,
         on_change=_save_draft,
         args=(widget_key, draft_key),
+        max_chars=MAX_ANSWER_CHARS,  # the limit shows under the box, before Submit
         placeholder="Answer as you would say it aloud. Ctrl+Enter keeps the draft.",
     )
+    if problem := st.session_state.pop(f"{widget_key}_draft_error", None):
+        st.warning(f"{problem} The draft was not saved.")
     if st.session_state.get(f"{widget_key}_delivery"):
         render_delivery(st.session_state[f"{widget_key}_delivery"], live=True)
     return st.session_state[widget_key]
@@ -188,7 +197,8 @@ def answer_step(
         return False
     try:
         clean_answer(text)
-    except UserError as exc:
+        state.take_budget(limits.GRADING)  # a shared deployment's per-profile budget; the text stays in the box
+    except UserError as exc:  # our own messages: the answer's size, the budget
         st.warning(str(exc))
         return False
     if ensure_session is not None:

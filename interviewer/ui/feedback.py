@@ -7,7 +7,7 @@ import streamlit as st
 from ..coaching import language, quiz
 from ..models import LEVEL_LABELS, Grade, Question
 from . import markup, state
-from .escape import md_escape
+from .escape import md_escape, md_paragraphs
 from .glossary import term_popovers
 
 LEVEL_COLOURS = {0: "red", 1: "orange", 2: "orange", 3: "green", 4: "green"}
@@ -26,7 +26,7 @@ def render_grade(
         )
     cols = st.columns([1, 3])
     cols[0].metric("Score", f"{grade.score}/100")
-    who = f"Graded by **{grade.grader}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
+    who = f"Graded by **{md_escape(grade.grader)}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
     cols[1].markdown(who + f" · rubric v{grade.rubric_version}")
     if grade.summary:
         cols[1].markdown(md_escape(grade.summary))
@@ -41,7 +41,7 @@ def render_grade(
         st.info(f"**Follow-up:** {md_escape(grade.follow_up)}")
     if question is not None:
         with st.expander("Model answer"):
-            st.markdown(question.model_answer)
+            st.markdown(md_paragraphs(question.model_answer))
 
 
 def render_criterion(c) -> None:

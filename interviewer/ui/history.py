@@ -6,10 +6,14 @@ import datetime as dt
 
 import streamlit as st
 
+from ..coaching import limits
+from ..coaching.answers import grade_again, interrupted
+from ..errors import UserError
 from ..graders import available
 from ..models import LEVEL_LABELS, Attempt
 from . import state
 from .chat import render_delivery
+from .escape import md_paragraphs
 from .feedback import md_escape, render_criterion, render_grade
 from .mock import resume_buttons
 from .packs import pack_caption
@@ -17,6 +21,7 @@ from .progress import follow_goto, practise
 
 PAGE_SIZE = 200
 ANY = "any"
+REGRADED = "history_regraded"  # the outcome of Grade again, shown once on the next run
 
 
 def _filters(bank, graders: list[str]) -> dict[str, str | None]:
@@ -49,6 +54,25 @@ def _filters(bank, graders: list[str]) -> dict[str, str | None]:
 def _text(text: str) -> None:
     for paragraph in filter(None, (p.strip() for p in text.splitlines())):
         st.markdown(md_escape(paragraph))
+
+
+def _status(attempt: Attempt) -> str:
+    return "not graded" if interrupted(attempt) else attempt.status
+
+
+def _grade_again(attempt_id: int) -> None:
+    try:
+        state.take_budget(limits.GRADING)
+        with st.spinner("Grading..."):
+            result = grade_again(state.store(), state.current_grader(), state.bank(), attempt_id)
+    except UserError as exc:
+        st.session_state[REGRADED] = f"error: {exc}"
+        return
+    st.session_state[REGRADED] = f"error: Grading failed again: {result.error}" if result.error else "Graded."
+
+
+def _grade_again_button(attempt: Attempt) -> None:
+    st.button("Grade again", key=f"history_regrade_{attempt.id}", on_click=_grade_again, args=(attempt.id,))
 
 
 def _compare(attempt: Attempt, previous: Attempt) -> None:
@@ -102,7 +126,7 @@ def render() -> None:
                 "topic": a.topic,
                 "score": a.score,
                 "grader": a.grader,
-                "status": a.status,
+                "status": _status(a),
             }
             for a in attempts
         ],
@@ -116,15 +140,20 @@ def render() -> None:
         key="history_attempt",
         format_func=lambda i: (
             f"#{i} · {title(by_id[i].question_id)} · "
-            + (f"{by_id[i].score}/100" if by_id[i].score is not None else by_id[i].status)
+            + (f"{by_id[i].score}/100" if by_id[i].score is not None else _status(by_id[i]))
         ),
     )
     attempt = by_id[chosen]
+    if outcome := st.session_state.pop(REGRADED, None):
+        if outcome.startswith("error: "):
+            st.error(md_escape(outcome.removeprefix("error: ")))
+        else:
+            st.success(outcome)
     question = bank.questions.get(attempt.question_id)
-    st.subheader(title(attempt.question_id))
+    st.subheader(md_escape(title(attempt.question_id)))
     pack_caption(bank, attempt.question_id)
     if question:
-        st.markdown(question.prompt)
+        st.markdown(md_paragraphs(question.prompt))
         st.button("Try again", key="history_retry", on_click=practise, args=(question.id,))
     st.markdown("**Your answer**")
     with st.container(border=True):
@@ -153,8 +182,12 @@ def render() -> None:
             )
     elif attempt.status == "failed":
         st.error(f"Grading failed: {md_escape(attempt.error or '')}. The answer is kept.")
+        _grade_again_button(attempt)
+    elif interrupted(attempt):
+        st.warning("Not graded: grading was interrupted (the app stopped while it graded). The answer is kept.")
+        _grade_again_button(attempt)
     else:
-        st.info("Not graded yet.")
+        st.info("Being graded now (or it just stopped); it shows as not graded after a few minutes.")
     for follow_up in store.follow_ups(attempt.id):
         with st.container(border=True):
             st.markdown(f"**Follow-up** on {md_escape(follow_up.criterion_id or '')}")

@@ -71,8 +71,8 @@ def resume_label(row: SessionRow, session: interview.Session, bank) -> str:
     answered = sum(run.answered for run in session.runs)
     known = [bank.questions[r.question_id] for r in session.runs if r.question_id in bank.questions]
     topics = list(dict.fromkeys(q.topic for q in known))
-    about = ", ".join(topics[:3]) + (f" +{len(topics) - 3}" if len(topics) > 3 else "")
-    first = f" · first: {known[0].title}" if known else ""
+    about = ", ".join(topics[:3])  # slugs + (f" +{len(topics) - 3}" if len(topics) > 3 else "")
+    first = f" · first: {md_escape(known[0].title)}" if known else ""
     return f"Resume {when} · {answered} of {len(session.runs)} answered · {about}{first}"
 
 
@@ -128,7 +128,10 @@ def _report(session: interview.Session) -> None:
         st.metric("Average score", f"{rep.average}/100")
     # A static table wraps long titles; a dataframe in the centred layout cut off its last columns.
     st.table(
-        [{"question": q.title, "topic": q.topic, "score": _score(q), "time": _time(q)} for q in rep.questions],
+        [
+            {"question": md_escape(q.title), "topic": q.topic, "score": _score(q), "time": _time(q)}
+            for q in rep.questions
+        ],
         hide_index=True,
     )
     nothing = "Nothing was scored in this interview." if rep.average is None else None
@@ -144,7 +147,7 @@ def _report(session: interview.Session) -> None:
         if not run.answered:  # ended early: there is no feedback to open
             st.markdown(f"{md_escape(question.title)}: *{NOT_ANSWERED}*")
             continue
-        with st.expander(question.title):
+        with st.expander(md_escape(question.title)):
             render_conversation(session, run, question, coached=True)
     if st.button("New interview", key="mock_new"):
         st.session_state.pop(SESSION, None)

@@ -14,6 +14,7 @@ from ..history.store import ProfileStore
 from ..models import Question
 from . import state
 from .chat import answer_step, render_conversation, render_result
+from .escape import md_escape, md_paragraphs
 from .packs import pack_caption
 
 ALL = "All topics"
@@ -101,7 +102,7 @@ def render() -> None:
     pack_caption(bank, question.id)
     why = st.session_state.get("practice_why", {}).get(question.id)
     if why:
-        st.caption(f"Recommended: {why}")
+        st.caption(f"Recommended: {md_escape(why)}")
     rubric = bank.rubric_for(question)
     store = state.store()
     profile = store.profile
@@ -130,7 +131,7 @@ def render() -> None:
     if finished:
         render_result(run, rubric)
         with st.expander("Model answer"):
-            st.markdown(question.model_answer)
+            st.markdown(md_paragraphs(question.model_answer))
         st.button("Try again", key="practice_again", on_click=start_fresh, args=(question.id, profile))
         return
 

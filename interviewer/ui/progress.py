@@ -90,7 +90,8 @@ def _weakest(store: ProfileStore, bank) -> None:
         if spot["questions"] and not fresh:
             st.caption("Practised by the question above.")
         for qid in fresh:
-            st.button(f"Practise: {bank.questions[qid].title}", key=f"weak_{qid}", on_click=practise, args=(qid,))
+            label = f"Practise: {md_escape(bank.questions[qid].title)}"
+            st.button(label, key=f"weak_{qid}", on_click=practise, args=(qid,))
 
 
 def _answers(store: ProfileStore, bank) -> None:
@@ -119,7 +120,8 @@ def _answers(store: ProfileStore, bank) -> None:
     _weakest(store, bank)
     st.subheader("Practise next")
     for qid, why in progress.recommendations(store, bank, limit=5):
-        st.button(f"{bank.questions[qid].title} · {why}", key=f"next_{qid}", on_click=practise, args=(qid,))
+        label = f"{md_escape(bank.questions[qid].title)} · {md_escape(why)}"
+        st.button(label, key=f"next_{qid}", on_click=practise, args=(qid,))
 
 
 def render() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from ..coaching import quiz
 from ..errors import UserError
 from . import state
+from .escape import md_escape
 from .glossary import term_popovers
 from .speak import listen
 
@@ -109,15 +110,15 @@ def _results(rnd: quiz.Round, result: quiz.Result) -> None:
     bank = state.bank()
     for m in result.missed:
         with st.container(border=True):
-            st.markdown(f"**{m.question}**")
+            st.markdown(f"**{md_escape(m.question)}**")
             if m.chosen:
-                st.markdown(f":red[Your answer{' (too late)' if m.late else ''}:] {m.chosen}")
+                st.markdown(f":red[Your answer{' (too late)' if m.late else ''}:] {md_escape(m.chosen)}")
                 if m.why_chosen_is_wrong:
-                    st.caption(f"Why not: {m.why_chosen_is_wrong}")
+                    st.caption(f"Why not: {md_escape(m.why_chosen_is_wrong)}")
             else:
                 st.markdown(":red[No answer.]")
-            st.markdown(f":green[Answer:] {m.correct}")
-            st.caption(m.why_correct)
+            st.markdown(f":green[Answer:] {md_escape(m.correct)}")
+            st.caption(md_escape(m.why_correct))
             term_popovers([t for name in m.terms if (t := bank.term(name))])
     if result.right:
         with st.expander(f"Review the {len(result.right)} you got right"):
@@ -147,11 +148,11 @@ def render() -> None:
         options = "; ".join(q.options[o].text for o in item.order)
         listen(f"{q.question} The options: {options}.", f"quiz_{rnd.seed}_{i}")
         st.radio(
-            f"**{i + 1}.** {q.question}",
+            f"**{i + 1}.** {md_escape(q.question)}",
             range(len(item.order)),
             index=None,
             key=f"quiz_q{i}",
-            format_func=lambda k, q=q, item=item: q.options[item.order[k]].text,
+            format_func=lambda k, q=q, item=item: md_escape(q.options[item.order[k]].text),
             on_change=_record,
             args=(i,),
         )

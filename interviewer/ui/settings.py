@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..config import ENV, Settings, pinned_by_env, read_saved, save_settings, settings_path
+from ..config import ENV, Settings, host_of, pinned_by_env, read_saved, save_settings, settings_path
 from ..errors import UserError
 from ..graders import available, choose
 from ..graders.agreement import measured
-from ..llm_client import PRESETS, LLMClient, host_of
+from ..llm_client import PRESETS, LLMClient
 from . import auth, state
 from . import packs as packs_ui
 from .escape import md_escape
@@ -101,6 +101,7 @@ def render() -> None:
         "API key",
         type="password",
         key=state.API_KEY,
+        on_change=_key_typed,
         help="Kept in memory for this browser session only, never saved. "
         f"To avoid typing it, set {ENV['llm_api_key']} (or OPENAI_API_KEY) before `make run`.",
     )
@@ -108,29 +109,32 @@ def render() -> None:
         st.caption(
             "Set by environment variables (they win over saved settings): " + ", ".join(ENV[f] for f in sorted(pinned))
         )
+    base_url = st.session_state["settings_base_url"].strip()
+    _confirm_key_host(current, base_url)
 
     _speech_settings(current, pinned)
     packs_dir = packs_ui.render(current, pinned)
     if "packs_dir" in pinned:  # the environment's folder is not saved; keep the one saved before, if any
         packs_dir = read_saved(settings_path()).get("packs_dir")
 
-    base_url = st.session_state["settings_base_url"].strip()
     c1, c2 = st.columns(2)
     if c1.button("Test connection", key="settings_test", disabled=not base_url):
-        key = current.api_key()
+        key = state.key_for(base_url)  # None for a host the key was not confirmed for
         try:
             timeout = min(float(st.session_state["settings_timeout"]), 15)
             models = LLMClient(base_url, key, timeout=timeout, max_retries=0).models()
         except UserError as exc:
-            st.error(f"Connection failed: {exc}")
+            st.error(f"Connection failed: {md_escape(str(exc))}")  # may quote the server
         else:
-            st.success(f"Connected to {host_of(base_url)}: {len(models)} model(s): " + ", ".join(models[:20]))
+            names = md_escape(", ".join(models[:20]))  # whatever the server calls its models, shown as text
+            st.success(f"Connected to {md_escape(host_of(base_url))}: {len(models)} model(s): {names}")
     if c2.button("Save", key="settings_save", type="primary"):
         updated = Settings(
             grader=st.session_state["settings_grader"],
             llm_base_url=base_url or None,
             llm_model=st.session_state["settings_model"].strip() or None,
             llm_timeout=st.session_state["settings_timeout"],
+            llm_key_host=_key_host_to_save(current, base_url),
             profile=current.profile,
             stt_model=current.stt_model,
             tts_backend=st.session_state["settings_tts_backend"],
@@ -147,6 +151,45 @@ def render() -> None:
         st.rerun()
     if saved := st.session_state.pop(SAVED, None):
         st.success(saved)
+
+
+def _confirm_key_host(current: Settings, base_url: str) -> None:
+    """A key goes only to the server it was configured for. Another base URL gets it only once the user ticks
+    "Send my API key to <host>" (remembered per host for this browser session, and saved with Save)."""
+    if not base_url or not current.llm_api_key:
+        return
+    host = host_of(base_url)
+    if host == current.key_host and host not in state.key_hosts():
+        return
+    st.session_state.setdefault(f"settings_send_key_{host}", host in state.key_hosts())
+    sent = st.checkbox(
+        f"Send my API key to {md_escape(host)}",
+        key=f"settings_send_key_{host}",
+        help="Only tick this for a server you trust with the key: it can use it as you.",
+    )
+    if sent:
+        state.key_hosts().add(host)
+    else:
+        state.key_hosts().discard(host)
+        st.caption(
+            f"Your API key is for {md_escape(current.key_host)}. It is not sent to {md_escape(host)} (for "
+            "*Test connection* or grading) unless you tick the box."
+        )
+
+
+def _key_typed() -> None:
+    """A key typed here is for the server in the Base URL box as it is typed."""
+    if st.session_state.get(state.API_KEY):
+        state.key_hosts().add(host_of(st.session_state.get("settings_base_url", "").strip() or None))
+
+
+def _key_host_to_save(current: Settings, base_url: str) -> str | None:
+    """The host the environment's key belongs to, as saved: the new server's once confirmed, else the one it had.
+    A key typed on this page is not saved, and neither is its host."""
+    if not state.configured_settings().llm_api_key:
+        return read_saved(settings_path()).get("llm_key_host")
+    host = host_of(base_url or None)
+    return host if host in state.key_hosts() or host == current.key_host else current.key_host
 
 
 def _speech_settings(current: Settings, pinned: set[str]) -> None:
@@ -197,4 +240,7 @@ def _speech_settings(current: Settings, pinned: set[str]) -> None:
             placeholder="empty: the LLM server above",
         )
         c2.text_input("Speech model", key="settings_tts_model", disabled="tts_model" in pinned, placeholder="tts-1")
-        st.caption("Audio is cached per question text, so each question is fetched once. The API key is the one above.")
+        st.caption(
+            "Audio is cached per question text, so each question is fetched once. The LLM key is sent only when "
+            f"this is the LLM key's own server; a speech server elsewhere gets {ENV['tts_api_key']} or no key."
+        )

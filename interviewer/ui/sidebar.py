@@ -27,6 +27,7 @@ def _add_profile() -> None:
 
 def render() -> None:
     with st.sidebar:
+        auth.exposure_warning()  # first, where it is seen on every page
         current = state.settings()
         if auth.enabled():
             auth.account_box()

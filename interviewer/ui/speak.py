@@ -15,6 +15,7 @@ import streamlit as st
 from ..coaching import tts
 from ..errors import UserError
 from . import state
+from .escape import md_escape
 
 NO_VOICE = (
     "No speech voice is available in this browser. Install one (on Linux: espeak-ng and speech-dispatcher, "
@@ -135,7 +136,7 @@ def _api(text: str, key: str, *, autoplay: bool) -> None:
         with st.spinner("Fetching the audio..."):
             audio = tts.APISpeaker.from_settings(state.settings()).speak(text)
     except UserError as exc:
-        st.warning(f"Cannot read the question aloud: {exc}.")
+        st.warning(f"Cannot read the question aloud: {md_escape(str(exc))}.")
         return
     st.session_state[shown] = True
     st.audio(audio, format=tts.audio_mime(audio), autoplay=clicked or autoplay)

@@ -10,12 +10,13 @@ from pathlib import Path
 import streamlit as st
 from pydantic import SecretStr
 
-from ..coaching import speech
+from ..coaching import limits, speech
 from ..coaching.answers import Submission
-from ..config import Settings, load_settings
+from ..config import Settings, host_of, load_settings
 from ..content.bank import DEFAULT_ROOT, Bank, load_bank
 from ..graders import Grader, choose, get_grader
 from ..history.store import ProfileStore, Store
+from ..redact import remember
 from . import auth
 
 
@@ -28,19 +29,43 @@ def _secrets() -> dict:
 
 API_KEY = "settings_api_key"  # session memory only: never saved to disk, the database or logs
 PROFILE = "profile_picker"  # the sidebar's profile widget, for this browser session
+KEY_HOSTS = "key_hosts"  # hosts the user confirmed, in this browser session, to send the API key to
+MIGRATED = "_legacy_profile_checked"
+
+
+def configured_settings() -> Settings:
+    """The settings from the environment, secrets and the settings file, before this session's choices."""
+    return load_settings(secrets=_secrets())
 
 
 def settings() -> Settings:
-    current = load_settings(secrets=_secrets())
+    current = configured_settings()
     typed_key = st.session_state.get(API_KEY)
     if typed_key:
+        remember(typed_key)
         current = current.model_copy(update={"llm_api_key": SecretStr(typed_key)})
+    if current.llm_api_key and host_of(current.llm_base_url) in key_hosts():
+        # Confirmed on the Settings page in this session: the key may go to the server configured now.
+        current = current.model_copy(update={"llm_key_host": host_of(current.llm_base_url)})
     signed_in = auth.signed_in_profile()
     if signed_in:  # a shared deployment: the account decides whose history this is, nothing else
         current = current.model_copy(update={"profile": signed_in})
     elif st.session_state.get(PROFILE) and not auth.enabled():
         current = current.model_copy(update={"profile": st.session_state[PROFILE]})
     return current
+
+
+def key_hosts() -> set[str]:
+    """The hosts this browser session confirmed to receive the API key ("Send my API key to ..." in Settings)."""
+    return st.session_state.setdefault(KEY_HOSTS, set())
+
+
+def key_for(base_url: str) -> str | None:
+    """The API key to send to `base_url`: only its configured host's, or a host confirmed in this session."""
+    current = settings()
+    if current.llm_api_key and host_of(base_url) in key_hosts():
+        return current.llm_api_key.get_secret_value()
+    return current.api_key(base_url)
 
 
 def _bank_signature(root: Path, packs: Path) -> tuple:
@@ -74,7 +99,19 @@ def database() -> Store:
 
 def store() -> ProfileStore:
     """The history of the profile this browser session uses (the signed-in user's on a shared deployment)."""
-    return database().for_profile(settings().profile)
+    profile = settings().profile
+    if auth.signed_in_profile() and not st.session_state.get(MIGRATED):
+        # Profiles used to be keyed by e-mail: the verified owner of that address takes its history along, once.
+        if legacy := auth.legacy_profile():
+            database().adopt_profile(legacy, profile)
+        st.session_state[MIGRATED] = True
+    return database().for_profile(profile)
+
+
+def take_budget(limiter: limits.RateLimiter) -> None:
+    """On a shared deployment, count one request of this profile (RateLimited when its budget is spent)."""
+    if auth.enabled():
+        limiter.take(settings().profile)
 
 
 def bank_warning(b: Bank) -> None:
@@ -90,10 +127,15 @@ def bank_warning(b: Bank) -> None:
         st.code("\n".join(str(p) for p in b.problems), language=None)
 
 
-def submit_with_progress(work: Callable[[ProfileStore, Grader], Submission]) -> Submission:
-    """Run `work(store, grader)` (save, then grade) in a worker thread while a status box counts the seconds."""
+def current_grader() -> Grader:
     current = settings()
-    grader = get_grader(choose(current), settings=current)
+    return get_grader(choose(current), settings=current)
+
+
+def submit_with_progress(work: Callable[[ProfileStore, Grader], Submission]) -> Submission:
+    """Run `work(store, grader)` (save, then grade) in a worker thread while a status box counts the seconds.
+    The caller takes the grading budget first (`take_budget(limits.GRADING)`)."""
+    grader = current_grader()
     where = f" ({grader.settings.llm_model or 'server default'})" if grader.needs_server else ""
     with (
         st.status(f"Grading with the {grader.name} grader{where}...", expanded=False) as status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..coaching import drafting, tailor
+from ..coaching import drafting, limits, tailor
 from ..errors import UserError
 from . import auth, mock, progress, state
 from .escape import md_escape
@@ -26,7 +26,7 @@ def _find() -> None:
         text = _read()
     except UserError as exc:
         st.session_state.pop(RESULT, None)
-        st.error(str(exc).capitalize())
+        st.error(md_escape(str(exc).capitalize()))
         return
     st.session_state[RESULT] = tailor.rank(text, state.bank())
     st.session_state.pop(DRAFTS, None)
@@ -63,9 +63,10 @@ def _drafts(result: tailor.TailorResult) -> None:
     if st.button("Draft questions for the gaps", key="tailor_draft"):
         with st.spinner("Drafting questions..."):
             try:
+                state.take_budget(limits.DRAFTING)  # a shared deployment's per-profile budget
                 drafts, problems = drafting.draft_questions(result.gaps, settings, packs=settings.packs_path())
             except UserError as exc:
-                st.error(f"No drafts: {exc}")
+                st.error(f"No drafts: {md_escape(str(exc))}")
                 return
         st.session_state[DRAFTS], st.session_state[PROBLEMS] = drafts, problems
     drafts: list[drafting.Draft] = st.session_state.get(DRAFTS, [])
@@ -113,7 +114,7 @@ def render() -> None:
     if result is None:
         return
     if result.message:
-        st.info(result.message)
+        st.info(md_escape(result.message))
     if result.skills:
         _skills(result)
     if result.matches:

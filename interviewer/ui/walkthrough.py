@@ -10,6 +10,7 @@ from ..coaching import interview
 from ..graders.followups import clip
 from . import state
 from .chat import answer_step, render_conversation, render_result
+from .escape import md_paragraphs
 from .feedback import md_escape, render_criterion
 from .packs import pack_caption
 
@@ -92,5 +93,5 @@ def report(run: interview.QuestionRun, rubric, question) -> None:
     for c in interview.shortfalls(run, rubric):
         render_criterion(c)
     with st.expander("Model answer"):
-        st.markdown(question.model_answer)
+        st.markdown(md_paragraphs(question.model_answer))
     st.button("Start over", key="walkthrough_again", on_click=start_fresh, args=(question.id,))

@@ -10,6 +10,7 @@ from interviewer.content.bank import load_bank
 from interviewer.graders import get_grader
 from interviewer.history import export, progress
 from interviewer.history.store import Store, connect
+from interviewer.ui import auth
 
 from ..conftest import ROOT
 
@@ -74,7 +75,9 @@ def test_visitors_must_sign_in_first():
 
 
 def test_each_account_is_its_own_profile(isolated_env):
-    ada = signed_in({"is_logged_in": True, "email": "Ada@Example.com", "name": "Ada"})
+    ada = signed_in(
+        {"is_logged_in": True, "iss": "https://idp.test", "sub": "ada-1", "email": "Ada@Example.com", "name": "Ada"}
+    )
     assert not ada.exception
     assert "Signed in as **Ada**" in [c.value for c in ada.sidebar.caption]
     assert not ada.sidebar.selectbox  # the account decides the profile; there is nothing to pick
@@ -85,16 +88,17 @@ def test_each_account_is_its_own_profile(isolated_env):
     assert not ada.exception
 
     store = Store.open(isolated_env / "history.db")
-    assert store.for_profile("ada@example.com").count_attempts() == 1 and store.profiles() == ["ada@example.com"]
+    ada_profile = auth.profile_for("https://idp.test", "ada-1")  # issuer + subject, not the e-mail
+    assert store.for_profile(ada_profile).count_attempts() == 1 and store.profiles() == [ada_profile]
 
-    bob = signed_in({"is_logged_in": True, "email": "bob@example.com"})
+    bob = signed_in({"is_logged_in": True, "iss": "https://idp.test", "sub": "bob-2", "email": "bob@example.com"})
     bob.switch_page(HISTORY).run()
     assert not bob.exception
     assert bob.info[0].value.startswith("No attempts yet")
 
 
 def test_settings_are_read_only_on_a_shared_deployment():
-    at = signed_in({"is_logged_in": True, "email": "ada@example.com"})
+    at = signed_in({"is_logged_in": True, "iss": "https://idp.test", "sub": "ada-1", "email": "ada@example.com"})
     at.switch_page(SETTINGS).run()
     assert not at.exception
     assert at.info[0].value.startswith("This is a shared deployment")

@@ -14,14 +14,17 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .database import BUSY_TIMEOUT_S, DEFAULT_PROFILE, connect, default_db_path, now
-from .profile import ProfileStore
+from .profile import MAX_DRAFT_CHARS, DraftTooLong, NotYours, ProfileStore
 from .rows import CriterionLevel, DayScore, QuizRoundRow, ScoredAttempt, SessionRow, TopicMastery
 
 __all__ = [
     "BUSY_TIMEOUT_S",
     "DEFAULT_PROFILE",
+    "MAX_DRAFT_CHARS",
     "CriterionLevel",
     "DayScore",
+    "DraftTooLong",
+    "NotYours",
     "ProfileStore",
     "QuizRoundRow",
     "ScoredAttempt",
@@ -78,6 +81,27 @@ class Store:
         with self.write():
             self.db.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", [name, now()])
         return next(self.db["profiles"].rows_where("name = ?", [name]))["id"]
+
+    def adopt_profile(self, old: str, new: str) -> bool:
+        """Move everything of profile `old` into profile `new` (a rename when `new` has nothing yet), in one
+        transaction; False when there is no `old`. Used once, when a hosted account signs in for the first time
+        since profiles were keyed by e-mail."""
+        with self.write():
+            old_row = next(iter(self.db["profiles"].rows_where("name = ?", [old], limit=1)), None)
+            if old_row is None or old == new:
+                return False
+            new_row = next(iter(self.db["profiles"].rows_where("name = ?", [new], limit=1)), None)
+            if new_row is None:
+                self.db.execute("UPDATE profiles SET name = ? WHERE id = ?", [new, old_row["id"]])
+                return True
+            ids = [new_row["id"], old_row["id"]]
+            for table in ("attempts", "sessions", "quiz_rounds"):
+                self.db.execute(f"UPDATE {table} SET profile_id = ? WHERE profile_id = ?", ids)
+            # The signed-in account's own draft wins over an old one for the same answer box.
+            self.db.execute("UPDATE OR IGNORE drafts SET profile_id = ? WHERE profile_id = ?", ids)
+            self.db.execute("DELETE FROM drafts WHERE profile_id = ?", [old_row["id"]])
+            self.db.execute("DELETE FROM profiles WHERE id = ?", [old_row["id"]])
+        return True
 
     def profiles(self) -> list[str]:
         return [r["name"] for r in self.db.query("SELECT name FROM profiles ORDER BY name")]

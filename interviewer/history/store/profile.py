@@ -10,7 +10,10 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ...errors import UserError
 from ...models import Attempt, Grade, Question, Rubric
+from ...plain import MAX_ANSWER_CHARS
+from ...redact import redact, redact_data
 from .aggregates import Aggregates
 from .database import now
 from .rows import AttemptRecord, FollowUpRecord, QuizRoundRow, SessionRow
@@ -31,8 +34,17 @@ _ATTEMPTS_SQL = """
 """
 
 
+# A draft is the answer box's text; the box holds at most MAX_ANSWER_CHARS, a spoken answer may add a little.
+MAX_DRAFT_CHARS = MAX_ANSWER_CHARS + 5_000
+MAX_DRAFT_KEY = 300
+
+
 class NotYours(LookupError):
     """An id that is not this profile's (a bug, or a forged id): nothing is read or written."""
+
+
+class DraftTooLong(UserError, ValueError):
+    """A draft over the size limit is not saved; the message says so."""
 
 
 class ProfileStore(Aggregates):
@@ -95,6 +107,8 @@ class ProfileStore(Aggregates):
             return self.db["attempts"].insert(row).last_pk
 
     def save_grade(self, attempt_id: int, grade: Grade) -> int:
+        # Whatever a server wrote (raw output, summary, fallback reasons) is stored without any secret in it.
+        grade = Grade.model_validate(redact_data(grade.model_dump(exclude={"score"})))
         p = grade.provenance
         with self.write():
             self._own("attempts", attempt_id)
@@ -141,7 +155,7 @@ class ProfileStore(Aggregates):
     def mark_failed(self, attempt_id: int, error: str) -> None:
         with self.write():
             self._own("attempts", attempt_id)
-            self.db["attempts"].update(attempt_id, {"status": "failed", "error": error[:2000]})
+            self.db["attempts"].update(attempt_id, {"status": "failed", "error": (redact(error) or "")[:2000]})
 
     def attempts(self, *, limit: int = 50, offset: int = 0, **filters: str | None) -> list[Attempt]:
         """Top-level attempts, newest first, filtered by question_id, topic, grader, mode,
@@ -249,6 +263,13 @@ class ProfileStore(Aggregates):
     # Drafts: an answer in progress, kept across reruns and browser refreshes.
 
     def save_draft(self, key: str, text: str) -> None:
+        if len(text) > MAX_DRAFT_CHARS:
+            raise DraftTooLong(
+                f"The draft is {len(text):,} characters long; only {MAX_DRAFT_CHARS:,} are kept. "
+                f"An answer may be at most {MAX_ANSWER_CHARS:,} characters."
+            )
+        if len(key) > MAX_DRAFT_KEY:
+            raise DraftTooLong(f"a draft key is at most {MAX_DRAFT_KEY} characters")
         with self.write():
             self.db["drafts"].upsert(
                 {"profile_id": self.profile_id, "key": key, "text": text, "updated_at": now()},
