@@ -191,6 +191,22 @@ def test_pdf_text_is_read(tmp_path):
     assert {"kubernetes", "drift-monitoring"} <= {s.id for s in tailor.find_skills(text)}
 
 
+def test_pdf_text_is_read_while_a_page_script_is_main(tmp_path, monkeypatch):
+    """Inside Streamlit the `__main__` module is the page being run; the PDF worker must not re-run it (a
+    multiprocessing child did, and died: every PDF upload failed after the first AppTest in a process)."""
+    import sys
+    import types
+
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('a page script ran in the PDF worker')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    path = tmp_path / "jd.pdf"
+    path.write_bytes(_pdf("We need Kubernetes autoscaling and drift monitoring for our fraud models."))
+    assert "Kubernetes autoscaling" in tailor.read_file(path)
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [

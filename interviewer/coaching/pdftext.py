@@ -10,8 +10,12 @@ worker starts quickly.
 from __future__ import annotations
 
 import io
-import multiprocessing
-from dataclasses import dataclass
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 MAX_PAGES = 20
 MAX_CHARS = 60_000
@@ -54,15 +58,6 @@ def extract(data: bytes, filename: str, max_pages: int = MAX_PAGES, max_chars: i
     return Extracted(text="\n".join(parts))
 
 
-def _worker(conn, data: bytes, filename: str, max_pages: int, max_chars: int) -> None:
-    try:
-        conn.send(extract(data, filename, max_pages, max_chars))
-    except Exception as exc:  # anything pypdf did not expect: report it, never hang the parent
-        conn.send(Extracted(problem=f"{filename} is not a readable PDF ({type(exc).__name__})"))
-    finally:
-        conn.close()
-
-
 def extract_with_time_limit(
     data: bytes,
     filename: str,
@@ -71,24 +66,33 @@ def extract_with_time_limit(
     max_pages: int = MAX_PAGES,
     max_chars: int = MAX_CHARS,
 ) -> Extracted:
-    """`extract` in a fresh worker process, killed after `time_limit_s`."""
-    ctx = multiprocessing.get_context("spawn")  # no threads or locks inherited from a Streamlit server
-    receive, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_worker, args=(send, data, filename, max_pages, max_chars), daemon=True)
-    worker.start()
-    send.close()
+    """`extract` in a fresh Python process (`python -m interviewer.coaching.pdftext`), killed after
+    `time_limit_s`. Not multiprocessing: its spawned child re-imports the parent's `__main__`, which inside a
+    Streamlit server (or AppTest) is the page script, so the child would run a page instead of this module."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder that holds the `interviewer` package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    command = [sys.executable, "-m", __name__, filename, str(max_pages), str(max_chars)]
     try:
-        if receive.poll(time_limit_s):
-            try:
-                return receive.recv()
-            except EOFError:  # the worker died (out of memory, killed)
-                return Extracted(problem=f"{filename} could not be read (the PDF reader stopped)")
+        done = subprocess.run(command, input=data, capture_output=True, timeout=time_limit_s, env=env, check=False)
+    except subprocess.TimeoutExpired:  # subprocess.run kills the child before raising
         return Extracted(
             problem=f"{filename} took longer than {time_limit_s:g} s to read, so it was stopped; "
             "paste the job description as text instead"
         )
-    finally:
-        receive.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join(5)
+    try:
+        return Extracted(**json.loads(done.stdout))
+    except (ValueError, TypeError):  # the worker died (out of memory, killed) before it answered
+        return Extracted(problem=f"{filename} could not be read (the PDF reader stopped)")
+
+
+def _main(argv: list[str]) -> None:
+    filename, max_pages, max_chars = argv[0], int(argv[1]), int(argv[2])
+    try:
+        extracted = extract(sys.stdin.buffer.read(), filename, max_pages, max_chars)
+    except Exception as exc:  # anything pypdf did not expect: report it, never hang the parent
+        extracted = Extracted(problem=f"{filename} is not a readable PDF ({type(exc).__name__})")
+    sys.stdout.write(json.dumps(asdict(extracted)))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
