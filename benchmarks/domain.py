@@ -132,10 +132,9 @@ def soup_and_lists(bank: Bank, grader, seed: int = 7) -> dict:
 TARGETS = {
     "confidently_wrong mean <= 15": lambda r: r["mean_by_kind"].get("confidently_wrong", 0) <= 15,
     "confidently_wrong max <= 35": lambda r: r["max_bad"].get("confidently_wrong", 0) <= 35,
-    "fluent_empty, other_question max <= 20": lambda r: max(
-        r["max_bad"].get("fluent_empty", 0), r["max_bad"].get("other_question", 0)
-    )
-    <= 20,
+    "fluent_empty, other_question max <= 20": lambda r: (
+        max(r["max_bad"].get("fluent_empty", 0), r["max_bad"].get("other_question", 0)) <= 20
+    ),
     "short_correct mean 35-65": lambda r: 35 <= r["mean_by_kind"].get("short_correct", 50) <= 65,
     "partial mean 20-45": lambda r: 20 <= r["mean_by_kind"].get("partial", 30) <= 45,
     "partial above wrong >= 80%": lambda r: r["partial_above_wrong"] >= 0.8,

@@ -40,7 +40,8 @@ def main(ids: list[str]) -> int:
                 caught = sum(fires(m, s) for s in m.says)
                 if caught < len(m.says):
                     missed = [s for s in m.says if not fires(m, s)]
-                    print(f"{rubric_id}/{c.id}: keywords catch {caught}/{len(m.says)} of says for {m.claim!r}; missed: {missed}")
+                    where = f"{rubric_id}/{c.id}: keywords catch {caught}/{len(m.says)} of says for {m.claim!r}"
+                    print(f"{where}; missed: {missed}")
                 for qid, text in right:
                     if fires(m, text):
                         false_fires += 1

@@ -142,7 +142,8 @@ def test_a_bare_list_of_terms_earns_nothing_and_is_told_to_explain(bank, grader,
 def test_a_list_inside_a_real_sentence_still_counts(bank):
     g = grade(
         bank,
-        "During the canary I'd watch p99 latency, error rate, CPU, memory and approval rate, and roll back above 300 ms.",
+        "During the canary I'd watch p99 latency, error rate, CPU, memory and approval rate, and roll back "
+        "above 300 ms.",
     )
     assert g.criteria[1].level >= 3
 
