@@ -47,7 +47,7 @@ test: $(VENV)/.installed-dev $(VENV)/.installed-llm
 # pyproject.toml). `make test` runs those too, and is what CI runs.
 test-fast: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m "not browser and not llm_server and not speech"
+	$(PY) -m pytest -n auto -m "not browser and not llm_server and not speech"
 
 bench: $(VENV)/.installed-dev $(VENV)/.installed-llm
 	$(PY) benchmarks/run.py

@@ -187,3 +187,26 @@ def test_feedback_never_contradicts_itself_over_the_whole_bank(grader):
                 assert len(quotes) == len(set(quotes)), where
                 if c.level < 4:
                     assert c.missed or c.missed_optional or c.notes or c.wrong_claims or c.red_flags, where
+
+
+def test_llm_levels_follow_the_claim_rules(bank):
+    """What an LLM (or any grader) reports goes through the same rules in code: 3+ needs a quote that says a
+    key point, and a misconception said in the answer caps the level."""
+    from interviewer.graders.keyword import enforce
+    from interviewer.models import CriterionGrade, Evidence
+
+    rubric = bank.rubric_for(bank.questions["q1"])
+    answer = "Canary small share traffic is what I like. Also the canary moves all traffic at once here."
+
+    def said(level, quote):
+        return [
+            CriterionGrade(id=c.id, level=level, weight=c.weight, evidence=[Evidence(quote=quote, verified=True)])
+            for c in rubric.criteria
+        ]
+
+    vague = enforce(
+        rubric, said(4, "Canary small share traffic is what I like"), "Canary small share traffic is what I like."
+    )
+    assert [c.level for c in vague] == [4, 2]  # the first quote says the canary point; for `watch` it says nothing
+    wrong = enforce(rubric, said(4, "Canary small share traffic is what I like"), answer)
+    assert wrong[0].level == 0 and wrong[0].wrong_claims and wrong[1].level <= 1
