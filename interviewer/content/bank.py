@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,19 @@ def load_file(path: Path) -> tuple[list[Item], list[Problem], PackInfo | None]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(shown, 1, "file", f"cannot read: {exc}")], None
+    items, problems, pack = _parse(shown, section, text)
+    return list(items), list(problems), pack
+
+
+@lru_cache(maxsize=256)
+def _parse(shown: str, section: str, text: str) -> tuple[tuple[Item, ...], tuple[Problem, ...], PackInfo | None]:
+    """One file's text, parsed and checked; the same text is parsed once per process (the app loads the bank
+    on every page, and the bank's YAML takes most of the time)."""
+    items, problems, pack = _parse_text(shown, section, text)
+    return tuple(items), tuple(problems), pack
+
+
+def _parse_text(shown: str, section: str, text: str) -> tuple[list[Item], list[Problem], PackInfo | None]:
     limits = check_limits(text, shown)
     if limits:
         return [], limits, None
