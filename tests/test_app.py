@@ -104,6 +104,25 @@ def test_broken_bank_file_is_named_and_the_rest_loads(app, monkeypatch, write_ba
 SETTINGS = "interviewer/ui/pages/settings.py"
 
 
+def test_settings_test_and_save_sit_by_the_server_fields_and_say_what_they_will_do(app, settings_file):
+    at = app.switch_page(SETTINGS).run()
+    keys = [getattr(el, "key", None) for el in at.main]  # widgets in page order
+    keys = [k for k in keys if k]
+    assert keys.index("settings_base_url") < keys.index("settings_test") < keys.index("settings_tts_backend")
+    test = at.button(key="settings_test")
+    assert test.disabled and "Type a base URL" in test.help  # greyed out, and why
+    # The choice shows what will grade after Save, before Save.
+    at.radio(key="settings_grader").set_value("semantic").run()  # saved: keyword (tests/conftest.py)
+    assert "Grading now with: **keyword**; after Save: **semantic**" in [c.value for c in at.caption]
+    # Saving a server whose last test failed says so, instead of a plain success.
+    at.text_input(key="settings_base_url").input("http://127.0.0.1:9/v1").run()
+    at.button(key="settings_test").click().run()
+    assert at.error and at.error[0].value.startswith("Connection failed")
+    at.button(key="settings_save_bottom").click().run()
+    assert not at.success and md_escape("last connection test to 127.0.0.1:9 failed") in at.warning[0].value
+    assert '"llm_base_url": "http://127.0.0.1:9/v1"' in settings_file.read_text()
+
+
 def test_settings_test_connection_and_save_without_key(app, settings_file):
     import json
 

@@ -16,6 +16,7 @@ from .speak import voice_picker
 
 CUSTOM = "Custom"
 SAVED = "settings_saved_message"
+LAST_TEST = "settings_last_test"  # (base URL, whether it answered)
 BACKENDS = {"browser": "this browser's voices", "api": "an API server", "off": "off"}
 
 
@@ -111,24 +112,28 @@ def render() -> None:
         )
     base_url = st.session_state["settings_base_url"].strip()
     _confirm_key_host(current, base_url)
+    pending = current.model_copy(
+        update={"grader": st.session_state["settings_grader"], "llm_base_url": base_url or None}
+    )
+    now, then = choose(current), choose(pending)
+    st.caption(f"Grading now with: **{now}**" + (f"; after Save: **{then}**" if then != now else ""))
+    # Test and Save next to the fields they are about; another Save at the end of the page.
+    c1, c2 = st.columns(2)
+    if c1.button(
+        "Test connection",
+        key="settings_test",
+        disabled=not base_url,
+        help="Lists the server's models." if base_url else "Type a base URL (or pick a preset) to test it.",
+    ):
+        _test_connection(base_url)
+    save = c2.button("Save", key="settings_save", type="primary")
 
     _speech_settings(current, pinned)
     packs_dir = packs_ui.render(current, pinned)
     if "packs_dir" in pinned:  # the environment's folder is not saved; keep the one saved before, if any
         packs_dir = read_saved(settings_path()).get("packs_dir")
-
-    c1, c2 = st.columns(2)
-    if c1.button("Test connection", key="settings_test", disabled=not base_url):
-        key = state.key_for(base_url)  # None for a host the key was not confirmed for
-        try:
-            timeout = min(float(st.session_state["settings_timeout"]), 15)
-            models = LLMClient(base_url, key, timeout=timeout, max_retries=0).models()
-        except UserError as exc:
-            st.error(f"Connection failed: {md_escape(str(exc))}")  # may quote the server
-        else:
-            names = md_escape(", ".join(models[:20]))  # whatever the server calls its models, shown as text
-            st.success(f"Connected to {md_escape(host_of(base_url))}: {len(models)} model(s): {names}")
-    if c2.button("Save", key="settings_save", type="primary"):
+    save = st.button("Save settings", key="settings_save_bottom", type="primary") or save
+    if save:
         updated = Settings(
             grader=st.session_state["settings_grader"],
             llm_base_url=base_url or None,
@@ -146,11 +151,31 @@ def render() -> None:
             packs_dir=packs_dir,
         )
         path = save_settings(updated)
+        message = f"Saved to {path}. The API key was not saved."
+        if base_url and st.session_state.get(LAST_TEST) == (base_url, False):
+            message += (
+                f" The last connection test to {host_of(base_url)} failed: until it answers, answers are graded "
+                "by the offline grader instead."
+            )
         # Run the page again so everything above (and the sidebar) shows the saved settings, not the old ones.
-        st.session_state[SAVED] = f"Saved to {path}. The API key was not saved."
+        st.session_state[SAVED] = message
         st.rerun()
     if saved := st.session_state.pop(SAVED, None):
-        st.success(saved)
+        (st.warning if "failed" in saved else st.success)(md_escape(saved))
+
+
+def _test_connection(base_url: str) -> None:
+    key = state.key_for(base_url)  # None for a host the key was not confirmed for
+    try:
+        timeout = min(float(st.session_state["settings_timeout"]), 15)
+        models = LLMClient(base_url, key, timeout=timeout, max_retries=0).models()
+    except UserError as exc:
+        st.session_state[LAST_TEST] = (base_url, False)
+        st.error(f"Connection failed: {md_escape(str(exc))}")  # may quote the server
+    else:
+        st.session_state[LAST_TEST] = (base_url, True)
+        names = md_escape(", ".join(models[:20]))  # whatever the server calls its models, shown as text
+        st.success(f"Connected to {md_escape(host_of(base_url))}: {len(models)} model(s): {names}")
 
 
 def _confirm_key_host(current: Settings, base_url: str) -> None:
