@@ -23,7 +23,7 @@ SHORT_ITEM_WORDS = 3
 # A run of terms: few function words ("of", "the", "we", "is"...) over many words. Spoken sentences have
 # 35-50% of them; a terse technical sentence ("ONNX Runtime with TensorRT, FP16, dynamic batching") can have
 # under 10%, but is short.
-SOUP = ((12, 0.08), (25, 0.2))  # (at least this many words, under this share of function words)
+SOUP = ((12, 0.08), (20, 0.16), (25, 0.2))  # (at least this many words, under this share of function words)
 FUNCTION_WORDS = frozenset(
     """a an the to of in on at for with by from as and or but so if then than that this these those it its
     is are was were be been being am do does did have has had will would can could should may might must

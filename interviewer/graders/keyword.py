@@ -52,6 +52,7 @@ class AnswerIndex:
         self.sentences = strip_copied(sentences(answer), prompt)
         self.said = claims.classify(self.sentences)
         self.excluded: frozenset[int] = frozenset(i for i, s in enumerate(self.said) if not s.asserts)
+        self.used: dict[int, int] = {}  # sentence -> key points it made so far (see POINTS_PER_SENTENCE)
         self._hits: dict[tuple[str, ...], frozenset[int]] = {}
 
     @property
@@ -141,6 +142,25 @@ class Judged:
     core_wrong: list[WrongClaim]
 
 
+# A sentence that "makes" more of a rubric's points than this at once is a run of terms, not an explanation.
+POINTS_PER_SENTENCE = 4
+
+
+def _locate_points(
+    criterion: Criterion, index: AnswerIndex, stated: frozenset[int]
+) -> tuple[list[tuple[KeyPoint, list[int]]], list[tuple[KeyPoint, list[int]]]]:
+    """Where each point is made, must-haves first; one sentence makes at most POINTS_PER_SENTENCE of the
+    rubric's points (counted over the criteria judged so far with this index)."""
+    used = index.used
+    found = []
+    for point in [*criterion.must_have, *criterion.nice_to_have]:
+        at = index.locate(point, skip=stated | frozenset(i for i, n in used.items() if n >= POINTS_PER_SENTENCE))
+        for i in at:
+            used[i] = used.get(i, 0) + 1
+        found.append((point, at))
+    return found[: len(criterion.must_have)], found[len(criterion.must_have) :]
+
+
 def judge_criterion(
     criterion: Criterion, index: AnswerIndex, also_wrong: list[tuple[Misconception, int]] = ()
 ) -> Judged:
@@ -148,8 +168,7 @@ def judge_criterion(
     wrong = claims.wrong_claims(criterion, index.said)
     wrong += [(m, i) for m, i in also_wrong if all(m is not w for w, _ in wrong)]
     stated = frozenset(i for _, i in wrong)
-    must = [(p, index.locate(p, skip=stated)) for p in criterion.must_have]
-    nice = [(p, index.locate(p, skip=stated)) for p in criterion.nice_to_have]
+    must, nice = _locate_points(criterion, index, stated)
     # "Blue-green switches all traffic at once. A canary sends 5% first." must not add up to "canary sends all
     # traffic at once": a right answer has the words of a wrong claim in its neighbouring sentences.
     flags = [(p, index.locate(p, adjacent=False)) for p in criterion.red_flags]
