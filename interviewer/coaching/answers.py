@@ -87,6 +87,13 @@ def submit(
     """
     answer = clean_answer(answer)
     attempt_id = store.save_attempt(question, rubric, answer, session_id=session_id, **attempt)
+    return _grade_saved(store, grader, question, rubric, answer, attempt_id)
+
+
+def _grade_saved(
+    store: ProfileStore, grader: Grader, question: Question, rubric: Rubric, answer: str, attempt_id: int
+) -> Submission:
+    """Grade an answer already saved; a failure is recorded on the attempt, never raised."""
     try:
         grade = grade_with_fallback(grader, question, rubric, answer)
     except Exception as exc:  # any grader bug must still leave the saved answer intact
@@ -117,12 +124,4 @@ def grade_again(store: ProfileStore, grader: Grader, bank: Bank, attempt_id: int
     if attempt is None:
         raise AnswerError(f"no attempt #{attempt_id} in this profile")
     question, rubric = find_question(bank, attempt.question_id)
-    try:
-        grade = grade_with_fallback(grader, question, rubric, attempt.answer)
-    except Exception as exc:  # as in submit: the answer stays, the failure is recorded
-        log.exception("grading attempt %s again failed", attempt_id)
-        message = str(exc) if isinstance(exc, GradingError) else f"{type(exc).__name__}: {exc}"
-        store.mark_failed(attempt_id, message)
-        return Submission(attempt_id, None, message)
-    store.save_grade(attempt_id, grade)
-    return Submission(attempt_id, grade)
+    return _grade_saved(store, grader, question, rubric, attempt.answer, attempt_id)
