@@ -15,15 +15,26 @@ from sqlite_utils import Database
 
 from .database import BUSY_TIMEOUT_S, DEFAULT_PROFILE, connect, default_db_path, now
 from .profile import ProfileStore
-from .rows import CriterionLevel, DayScore, QuizRoundRow, ScoredAttempt, SessionRow, TopicMastery
+from .rows import (
+    CriterionLevel,
+    DayScore,
+    DeliveryRow,
+    QuizRoundRow,
+    SavedAttempt,
+    ScoredAttempt,
+    SessionRow,
+    TopicMastery,
+)
 
 __all__ = [
     "BUSY_TIMEOUT_S",
     "DEFAULT_PROFILE",
     "CriterionLevel",
     "DayScore",
+    "DeliveryRow",
     "ProfileStore",
     "QuizRoundRow",
+    "SavedAttempt",
     "ScoredAttempt",
     "SessionRow",
     "Store",
