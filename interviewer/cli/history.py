@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..config import load_settings
-from ..history import export
+from ..history import export, scores
 from ..history.store import Store
 from .common import bank, grade_json, history, print_json, write_output
 
@@ -24,8 +24,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not attempts:
         print("No attempts yet.")
     for a in attempts:
-        score = f"{a.score:3d}" if a.score is not None else "  -"
-        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {score}  {a.status:7} {a.question_id}")
+        score = scores.label(a.score, a.final_score, missing="-")  # "62 → 81 after follow-ups", as the app says
+        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {a.status:7} {score:<25} {a.question_id}")
     return 0
 
 

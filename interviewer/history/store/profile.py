@@ -240,6 +240,13 @@ class ProfileStore(Aggregates):
         )
         return next(self.db.query(sql, [self.profile]))["n"]
 
+    def count_excluded(self) -> int:
+        sql = (
+            "SELECT count(*) AS n FROM attempts a JOIN profiles p ON p.id = a.profile_id "
+            "WHERE p.name = ? AND a.parent_id IS NULL AND a.excluded"
+        )
+        return next(self.db.query(sql, [self.profile]))["n"]
+
     def graders(self) -> list[str]:
         """The graders that graded this profile's answers, for the History filter."""
         sql = (
