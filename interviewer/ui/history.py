@@ -86,7 +86,7 @@ def _table(attempts: list[SavedAttempt], title) -> None:
     st.dataframe(
         [
             {
-                "when": a.created_at[:16].replace("T", " ")[2:],
+                "when": f"{dt.datetime.fromisoformat(a.created_at):%d %b %H:%M}",  # UTC, like the rest of History
                 "score": scores.short(a.score, a.final_score, missing=a.status),
                 "question": title(a.question_id),
                 "status": _status(a),

@@ -101,32 +101,31 @@ def _ago(days: int | None) -> str:
     return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
 
 
-READINESS = {"strong": "✅ strong", "practise": "🔁 practise", "not tried": "○ not tried"}
-
-
 def _readiness(store: ProfileStore, bank) -> None:
     st.subheader("Readiness per topic")
     st.caption(
         f"Strong: your latest scores in the topic average {progress.STRONG} or more (after follow-ups). "
         "Topics to practise come first."
     )
+    rows = progress.readiness(store, bank)
     st.dataframe(
         [
             {
                 "topic": r.topic,
-                "readiness": READINESS[r.status],
-                "score": r.mastery,
+                "readiness": r.status,
+                "score": f"{r.mastery:.0f}" if r.mastery is not None else "",
                 "tried": f"{r.tried} of {r.total}",
                 "last practised": _ago(r.days_since),
             }
-            for r in progress.readiness(store, bank)
+            for r in rows
         ],
         hide_index=True,
         width="stretch",
+        height=35 * (len(rows) + 1) + 3,  # every topic, no scrolling inside the table
         column_config={
             "topic": st.column_config.TextColumn(width=150),
-            "readiness": st.column_config.TextColumn(width=100),
-            "score": st.column_config.NumberColumn(width=56, format="%.0f"),
+            "readiness": st.column_config.TextColumn(width=80),
+            "score": st.column_config.TextColumn(width=56),
             "tried": st.column_config.TextColumn(width=64),
             "last practised": st.column_config.TextColumn(width=100),
         },
