@@ -373,7 +373,7 @@ def test_delivery_over_time_from_recordings_long_enough_to_judge(isolated_env):
     assert not at.exception
     assert "Delivery over time" in [s.value for s in at.subheader]
     assert any("from 2 of your 3 recording(s)" in c and "130-160 words a minute" in c for c in texts(at))
-    assert len(at.get("vega_lite_chart")) >= 1
+    assert len(at.get("vega_lite_chart")) == 2  # pace against its band; fillers and hedges
 
 
 def test_only_short_recordings_say_so_instead_of_a_trend(isolated_env):

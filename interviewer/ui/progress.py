@@ -175,14 +175,22 @@ def _delivery(store: ProfileStore) -> None:
         ),
         width="stretch",
     )
-    st.line_chart(
-        {
-            "week": [w.week for w in weeks],
-            "fillers a minute": [w.fillers_per_min for w in weeks],
-            "hedges a minute": [w.hedges_per_min for w in weeks],
-        },
-        x="week",
-        height=220,
+    habits = [
+        {"week": w.week, "what": what, "a minute": value}
+        for w in weeks
+        for what, value in (("fillers", w.fillers_per_min), ("hedges", w.hedges_per_min))
+    ]
+    st.altair_chart(  # points as well as lines: one week is a dot, not an empty chart
+        alt.Chart(alt.Data(values=habits))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("week:T", title="week of", axis=alt.Axis(format="%d %b")),
+            y=alt.Y("a minute:Q", title="fillers and hedges a minute"),
+            color=alt.Color("what:N", title=None),
+            tooltip=["week:T", "what:N", "a minute:Q"],
+        )
+        .properties(height=220),
+        width="stretch",
     )
 
 
