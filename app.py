@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from interviewer.ui import auth, sidebar
+from interviewer.ui import auth, sidebar, state
 
 st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="centered")
 # Users see a short error, never a traceback; details go to the server log.
@@ -22,4 +22,5 @@ pages = [
 auth.require_sign_in()  # a shared deployment (an [auth] section in secrets): sign in first
 navigation = st.navigation(pages)
 sidebar.render()
+state.warm_up()  # the grader's models load in the background while the first answer is written
 navigation.run()

@@ -107,8 +107,8 @@ def test_weakest_areas_offer_each_question_once_and_quiz_rounds_come_last(isolat
     at = new_app().switch_page(PROGRESS).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == [
+        "Readiness per topic",
         "Score over time",
-        "Mastery per topic",
         "Weakness map",
         "Weakest areas",
         "Practise next",
@@ -166,7 +166,9 @@ def test_interview_ended_early_shows_unanswered_questions_plainly_and_the_whole_
     table = at.table[0].value
     assert table.columns.tolist() == ["question", "topic", "score", "time"]
     answered, skipped = table.to_dict("records")
-    assert answered["score"].split(" → ")[-1].isdigit() and answered["time"].endswith(" min")
+    assert answered["score"].removesuffix(" after follow-ups").split(" → ")[-1].isdigit() and answered["time"].endswith(
+        " min"
+    )
     assert (skipped["score"], skipped["time"]) == ("not answered", "")
     assert len(feedback(at)) == 1  # feedback only for the answered question
     assert f"{md_escape(skipped['question'])}: *not answered*" in [m.value for m in at.markdown]

@@ -39,6 +39,8 @@ def test_schema_columns_and_foreign_keys():
         "criterion_id": str,
         "overran": int,
         "delivery_json": str,
+        "final_score": int,
+        "excluded": int,
     }
     fks = {
         t: {(fk.column, fk.other_table) for fk in db[t].foreign_keys}
@@ -71,6 +73,7 @@ def test_schema_columns_and_foreign_keys():
         "m003_sessions_followups_drafts",
         "m004_quiz_rounds",
         "m005_spoken_answers",
+        "m006_final_scores_and_exclusion",
     ]
     assert {fk.other_table for fk in db["quiz_rounds"].foreign_keys} == {"profiles"}
 

@@ -155,7 +155,7 @@ def test_semantic_signal_keeps_the_ranking_sensible():
     order = ids(result)
     assert "drift-tests-fraud-features" in order[:6]
     assert min(order.index(q) for q in EDGE if q in order) > 10
-    assert "Wording similarity" in " ".join(m.why for m in result.matches)
+    assert "worded much like the job description" in " ".join(m.why for m in result.matches)
 
 
 # --- reading files -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sys
 
 from ..coaching.answers import interrupted
 from ..config import load_settings
-from ..history import export
+from ..history import export, scores
 from ..history.store import Store
 from ..plain import terminal_safe
 from .common import bank, grade_json, history, print_json, write_output
@@ -26,9 +26,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not attempts:
         print("No attempts yet.")
     for a in attempts:
-        score = f"{a.score:3d}" if a.score is not None else "  -"
+        score = scores.label(a.score, a.final_score, missing="-")  # "62 → 81 after follow-ups", as the app says
         status = "not graded" if interrupted(a) else a.status
-        print(f"#{a.id:<5} {a.created_at[:16].replace('T', ' ')}  {score}  {status:10} {terminal_safe(a.question_id)}")
+        when = a.created_at[:16].replace("T", " ")
+        print(f"#{a.id:<5} {when}  {status:10} {score:<25} {terminal_safe(a.question_id)}")
     return 0
 
 

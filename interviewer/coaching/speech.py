@@ -34,6 +34,8 @@ FILLERS = ("um", "uh", "erm", "hmm", "like", "you know", "basically", "sort of",
 HEDGES = ("i think", "i guess", "maybe", "probably", "perhaps", "i'm not sure", "i am not sure", "i believe")
 PAUSE_S = 2.0
 PACE = (130, 160)  # comfortable words per minute for an interview answer
+# Pace and fillers a minute are judged only on this much speech: one "um" in 8 s is not "8 fillers a minute".
+MIN_SPEECH_S, MIN_WORDS = 20.0, 40
 
 
 class AudioError(UserError, ValueError):
@@ -74,6 +76,24 @@ class Delivery(BaseModel):
     speaking_s: float | None = None  # from the voice activity detector, pauses over PAUSE_S left out
     complete: bool = True  # False: some speech has no words, so pace and fillers would mislead
     missing: list[str] = []  # "0:21-0:48"
+    judged: bool = True  # False: too little speech to judge pace and fillers (see `enough_speech`)
+
+
+def enough_speech(delivery: Delivery | dict) -> bool:
+    """Whether a recording's pace and fillers a minute mean something: complete, with at least MIN_SPEECH_S of
+    speech and MIN_WORDS words. Works on stored delivery dicts too, those saved before `judged` existed."""
+    d = delivery.model_dump() if isinstance(delivery, Delivery) else delivery
+    if not d.get("complete", True):
+        return False
+    speaking = d.get("speaking_s") or d.get("duration_s") or 0
+    return speaking >= MIN_SPEECH_S and d.get("words", 0) >= MIN_WORDS
+
+
+def too_short_message(speaking_s: float, words: int) -> str:
+    return (
+        f"Too short to judge pace and fillers: {speaking_s:.0f} s and {words} words of speech "
+        f"(at least {MIN_SPEECH_S:.0f} s and {MIN_WORDS} words are needed)."
+    )
 
 
 def missing_message(missing: list[str]) -> str:
@@ -286,7 +306,12 @@ def delivery(transcript: Transcript, suggested_minutes: float | None = None) -> 
     per_min = round(sum(fillers.values()) / minutes, 1)
     suggested_s = suggested_minutes * 60 if suggested_minutes else None
     missing = [m.label for m in transcript.missing]
-    advice = [missing_message(missing)] if missing else _advice(wpm, fillers, per_min, hedges, gaps)
+    judged = not missing and spoken_s >= MIN_SPEECH_S and words >= MIN_WORDS
+    if missing:
+        advice = [missing_message(missing)]
+    else:
+        advice = [] if judged else [too_short_message(spoken_s, words)]
+        advice += _advice(wpm, fillers, per_min, hedges, gaps, judged=judged)
     if suggested_s and transcript.duration_s > suggested_s * 1.25:
         advice.append(
             f"{transcript.duration_s / 60:.1f} min against a suggested {suggested_minutes:g}: "
@@ -310,19 +335,25 @@ def delivery(transcript: Transcript, suggested_minutes: float | None = None) -> 
         speaking_s=round(spoken_s, 1),
         complete=not missing,
         missing=missing,
+        judged=judged,
     )
 
 
-def _advice(wpm: float, fillers: dict[str, int], per_min: float, hedges: dict, gaps: list[float]) -> list[str]:
+def _advice(
+    wpm: float, fillers: dict[str, int], per_min: float, hedges: dict, gaps: list[float], *, judged: bool = True
+) -> list[str]:
+    """`judged`: enough speech to judge pace and fillers a minute; hedges and pauses count either way."""
     advice = []
-    if wpm > PACE[1] + 20:
+    if not judged:
+        pass
+    elif wpm > PACE[1] + 20:
         advice.append(f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]} so each point lands.")
     elif wpm < PACE[0] - 30:
         advice.append(
             f"You spoke {wpm:.0f} words per minute; aim for {PACE[0]}-{PACE[1]}: plan the next point "
             "while you finish this one."
         )
-    if per_min > 4:
+    if judged and per_min > 4:
         top = ", ".join(f'"{f}" x{n}' for f, n in sorted(fillers.items(), key=lambda kv: -kv[1])[:3])
         advice.append(f"{per_min:.0f} filler words a minute ({top}); a short silent pause sounds more confident.")
     if sum(hedges.values()) >= 3:

@@ -69,7 +69,16 @@ class Match(BaseModel):
     topic: str
     score: float
     skills: list[str]  # skill ids, strongest contribution first
-    why: str
+    why: str  # in plain words: the skills it covers, with the job description's own words
+
+    @property
+    def strength(self) -> str:
+        """'strong match', 'good match' or 'partial match': the score, in words a candidate reads."""
+        return next(word for floor, word in STRENGTHS if self.score >= floor)
+
+
+# Scores seen on real postings: about 2-2.5 for questions on the job's core skills, under 1 for one side skill.
+STRENGTHS = ((1.5, "strong match"), (0.8, "good match"), (float("-inf"), "partial match"))
 
 
 class Gap(BaseModel):
@@ -275,21 +284,21 @@ def rank(text: str, bank: Bank, *, embedder=None, kind: str = "scenario") -> Tai
     return TailorResult(skills=found, matches=matches, gaps=gaps, message=message)
 
 
-SIGNAL_WORDS = {"topic": "topic", "tag": "tags", "text": "title/prompt", "rubric": "rubric"}
-
-
 def _why(parts: list, domain: list[str], similarity: float | None) -> str:
-    bits = []
-    for _, s, fired in parts[:3]:
-        phrases = ", ".join(f'"{p}"' for p in s.phrases[:2])
-        bits.append(f"{s.name} (JD: {phrases}; matched on {'/'.join(SIGNAL_WORDS[f] for f in fired)})")
-    text = "; ".join(bits)
+    """'covers Drift detection (the job says "drift") and CI/CD for ML ("ci cd")': no scores, no signal names."""
+    bits = [
+        f"{s.name} (" + ("the job says " if i == 0 else "") + ", ".join(f'"{p}"' for p in s.phrases[:2]) + ")"
+        for i, (_, s, _) in enumerate(parts[:3])
+    ]
+    text = "covers " + (", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0])
     if len(parts) > 3:
-        text += f"; and {len(parts) - 3} more skill(s)"
+        text += f", and {len(parts) - 3} more skill(s)"
+    said = {p.lower() for _, s, _ in parts[:3] for p in s.phrases[:2]}
+    domain = [d for d in domain if d.lower() not in said]
     if domain:
-        text += f". Same domain: {', '.join(domain)}"
+        text += f"; also about {', '.join(domain)}"
     if similarity:
-        text += f". Wording similarity {similarity:.2f}"
+        text += "; worded much like the job description"
     return text
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from . import scores
+
 migrations = Migrations("interviewer")
 
 
@@ -135,3 +137,34 @@ def m004_quiz_rounds(db: Database) -> None:
 def m005_spoken_answers(db: Database) -> None:
     # Delivery metrics (pace, fillers, pauses) of answers given aloud.
     db["attempts"].add_column("delivery_json", str)
+
+
+@migrations()
+def m006_final_scores_and_exclusion(db: Database) -> None:
+    # The score after follow-ups, kept beside the first one (grades.score) so every page shows the same two;
+    # and answers the candidate left out of progress (test answers, a bad recording).
+    db["attempts"].add_column("final_score", int)
+    db["attempts"].add_column("excluded", int, not_null_default=0)
+    db["attempts"].create_index(["profile_id", "excluded"])
+    mains = db.query(
+        "SELECT a.id, g.id AS grade_id FROM attempts a JOIN grades g ON g.id = "
+        "(SELECT max(id) FROM grades WHERE attempt_id = a.id) WHERE a.parent_id IS NULL"
+    )
+    for main in list(mains):
+        criteria = [
+            (r["criterion_id"], r["level"], r["weight"])
+            for r in db.query(
+                "SELECT criterion_id, level, weight FROM criterion_grades WHERE grade_id = ?", [main["grade_id"]]
+            )
+        ]
+        follow_ups = {
+            r["criterion_id"]: r["level"]
+            for r in db.query(
+                "SELECT f.criterion_id, max(c.level) AS level FROM attempts f "
+                "JOIN grades g ON g.id = (SELECT max(id) FROM grades WHERE attempt_id = f.id) "
+                "JOIN criterion_grades c ON c.grade_id = g.id AND c.criterion_id = f.criterion_id "
+                "WHERE f.parent_id = ? GROUP BY f.criterion_id",
+                [main["id"]],
+            )
+        }
+        db["attempts"].update(main["id"], {"final_score": scores.final_score(criteria, follow_ups)})

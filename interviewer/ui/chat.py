@@ -13,6 +13,7 @@ from ..coaching import interview, limits, speech
 from ..coaching.answers import clean_answer
 from ..coaching.interview import QuestionRun, Session
 from ..errors import UserError
+from ..history import scores
 from ..history.store import DraftTooLong
 from ..models import CriterionGrade, Question, Rubric
 from ..plain import MAX_ANSWER_CHARS
@@ -41,10 +42,14 @@ def render_conversation(
     if run.attempt_id is None:
         return
     main = store.attempt(run.attempt_id)
+    if main is None:  # deleted on the History page
+        st.caption("This answer was deleted from your history.")
+        return
     with st.chat_message("user", avatar=CANDIDATE):
         _answer_text(main.answer)
         if run.overran:
             st.caption(f"Took {run.time_taken_s / 60:.1f} min, over the suggested {question.suggested_minutes:g}.")
+        _spoken(main)
     if main.status == "failed":
         st.error(f"Your answer is saved, but grading failed: {md_escape(main.error or '')}")
     elif coached and main.grade:
@@ -60,6 +65,7 @@ def render_conversation(
         if reply:
             with st.chat_message("user", avatar=CANDIDATE):
                 _answer_text(reply.answer)
+                _spoken(reply)
             if reply.status == "failed" and follow_up.open:
                 st.error(
                     f"Your answer is saved, but grading failed: {md_escape(reply.error or '')}. "
@@ -72,6 +78,28 @@ def render_conversation(
                     render_criterion(_still_missing(reply.grade.criteria[0], run))
         elif follow_up.skipped:
             st.caption("Skipped.")
+
+
+RECORDINGS = "recordings"  # attempt id -> the audio it was spoken in, for playback while the session lives
+KEEP_RECORDINGS = 6  # the latest few: a recording can take megabytes
+
+
+def _spoken(attempt) -> None:
+    """A spoken answer keeps its delivery beside the feedback after Submit, and can be played back."""
+    for data, mime in st.session_state.get(RECORDINGS, {}).get(attempt.id, []):
+        st.audio(data, format=mime or "audio/wav")
+    if attempt.delivery:
+        render_delivery(attempt.delivery)
+
+
+def _keep_recordings(widget_key: str, attempt_id: int) -> None:
+    heard = st.session_state.pop(f"{widget_key}_audio", None)
+    if not heard:
+        return
+    kept = st.session_state.setdefault(RECORDINGS, {})
+    kept[attempt_id] = heard
+    for old in sorted(kept)[:-KEEP_RECORDINGS]:
+        kept.pop(old)
 
 
 def _still_missing(c: CriterionGrade, run: QuestionRun) -> CriterionGrade:
@@ -95,6 +123,8 @@ def render_result(run: QuestionRun, rubric: Rubric) -> None:
     after = interview.weighted_score(rubric, run.levels)
     label = "Score after follow-ups" if any(f.level is not None for f in run.follow_ups) else "Final score"
     st.metric(label, f"{after}/100", delta=after - before if after != before else None)
+    if scores.changed(before, after):  # worded as History, Progress, the mock report and the CLI word it
+        st.caption(f"Score: {scores.label(before, after)}")
 
 
 def _save_draft(widget_key: str, draft_key: str) -> None:
@@ -126,6 +156,7 @@ def voice_input(widget_key: str, minutes: float | None) -> None:
             return
     typed = st.session_state.get(widget_key, "").strip()
     st.session_state[widget_key] = f"{typed}\n\n{transcript.text}".strip()
+    st.session_state.setdefault(f"{widget_key}_audio", []).append((audio.getvalue(), audio.type))
     st.session_state[f"{widget_key}_delivery"] = speech.delivery(transcript, minutes).model_dump()
 
 
@@ -139,11 +170,29 @@ def render_delivery(delivery: dict, *, live: bool = False) -> None:
             st.caption(f"Delivery not measured: {', '.join(delivery['missing'])} had no words in the transcript.")
         return
     fillers = ", ".join(f"{k} x{v}" for k, v in delivery["fillers"].items()) or "none"
-    st.caption(
-        f"Delivery (not part of the score): {delivery['duration_s']:.0f} s · {delivery['wpm']:.0f} words/min · "
-        f"fillers: {fillers} · pauses over 2 s: {len(delivery['long_pauses'])}"
+    hedges = ", ".join(f"{k} x{v}" for k, v in delivery.get("hedges", {}).items()) or "none"
+    judged = delivery.get("judged", speech.enough_speech(delivery))
+    low, high = speech.PACE
+    pace = (
+        [
+            f"{delivery['wpm']:.0f} words/min (aim for {low}-{high})",
+            f"fillers: {fillers} ({delivery['fillers_per_min']:.0f}/min)",
+        ]
+        if judged
+        else ["too short to judge pace", f"fillers: {fillers}"]
     )
-    for line in delivery["advice"]:
+    st.caption(
+        f"Delivery (not part of the score): {delivery['duration_s']:.0f} s · "
+        + " · ".join(pace)
+        + f" · hedges: {hedges} · pauses over 2 s: {len(delivery['long_pauses'])}"
+    )
+    advice = delivery["advice"]
+    if not judged:  # older records judged pace and fillers on any length: leave those lines out
+        speaking = delivery.get("speaking_s") or delivery["duration_s"]
+        advice = [speech.too_short_message(speaking, delivery["words"])] + [
+            a for a in advice if "a minute" not in a and "per minute" not in a and not a.startswith("Too short")
+        ]
+    for line in advice:
         st.caption(f"• {line}")
 
 
@@ -217,6 +266,7 @@ def answer_step(
         )
     )
     if result.attempt_id:  # saved: the draft has done its job
+        _keep_recordings(widget_key, result.attempt_id)
         state.store().delete_draft(draft_key)
         for key in (widget_key, f"{widget_key}_delivery"):
             st.session_state.pop(key, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..coaching import language, quiz
+from ..graders import grader_class
 from ..models import LEVEL_LABELS, Grade, Question
 from . import markup, state
 from .escape import md_escape, md_paragraphs
@@ -26,8 +27,12 @@ def render_grade(
         )
     cols = st.columns([1, 3])
     cols[0].metric("Score", f"{grade.score}/100")
-    who = f"Graded by **{md_escape(grade.grader)}**" + (f" ({md_escape(grade.model)})" if grade.model else "")
-    cols[1].markdown(who + f" · rubric v{grade.rubric_version}")
+    cols[1].markdown(f"Graded by the {grader_label(grade.grader)}")
+    # Which grader and rubric version in small print; the model's name only on hover.
+    cols[1].caption(
+        f"{md_escape(grade.grader)} grader · rubric v{grade.rubric_version}",
+        help=f"Model: {md_escape(grade.model)}" if grade.model else None,
+    )
     if grade.summary:
         cols[1].markdown(md_escape(grade.summary))
     if grade.fallback_reason:
@@ -42,6 +47,14 @@ def render_grade(
     if question is not None:
         with st.expander("Model answer"):
             st.markdown(md_paragraphs(question.model_answer))
+
+
+def grader_label(name: str) -> str:
+    """What a candidate reads: 'offline grader' or 'AI grader', from what the grader is, not its name."""
+    cls = grader_class(name)
+    if cls is None:  # a plugin no longer installed
+        return f"{name} grader"
+    return cls.label or ("AI grader" if cls.needs_server else "offline grader")
 
 
 def render_criterion(c) -> None:

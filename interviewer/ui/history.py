@@ -10,6 +10,8 @@ from ..coaching import limits
 from ..coaching.answers import grade_again, interrupted
 from ..errors import UserError
 from ..graders import available
+from ..history import export, scores
+from ..history.store import SavedAttempt, Store
 from ..models import LEVEL_LABELS, Attempt
 from . import state
 from .chat import render_delivery
@@ -57,7 +59,9 @@ def _text(text: str) -> None:
 
 
 def _status(attempt: Attempt) -> str:
-    return "not graded" if interrupted(attempt) else attempt.status
+    """An attempt whose grading was cut off reads "not graded"; one left out of progress says so."""
+    status = "not graded" if interrupted(attempt) else attempt.status
+    return f"{status}, excluded" if getattr(attempt, "excluded", False) else status
 
 
 def _grade_again(attempt_id: int) -> None:
@@ -77,7 +81,11 @@ def _grade_again_button(attempt: Attempt) -> None:
 
 def _compare(attempt: Attempt, previous: Attempt) -> None:
     st.subheader("Compared with your previous attempt")
-    st.caption(f"Previous: #{previous.id}, {previous.created_at[:16].replace('T', ' ')}, {previous.score}/100")
+    final = getattr(previous, "final_score", None)
+    st.caption(
+        f"Previous: #{previous.id}, {previous.created_at[:16].replace('T', ' ')}, "
+        f"score {scores.label(previous.score, final)}"
+    )
     before = {c.id: c for c in previous.grade.criteria}
     rows = []
     for c in attempt.grade.criteria:
@@ -85,14 +93,118 @@ def _compare(attempt: Attempt, previous: Attempt) -> None:
         rows.append(
             {
                 "criterion": c.name or c.id,
-                "before": f"{old.level} {LEVEL_LABELS[old.level]}" if old else "-",
-                "now": f"{c.level} {LEVEL_LABELS[c.level]}",
-                "change": c.level - old.level if old else None,
-                "evidence before": old.evidence[0].quote if old and old.evidence else "",
+                "level": (f"{old.level} {LEVEL_LABELS[old.level]} → " if old else "")
+                + f"{c.level} {LEVEL_LABELS[c.level]}",
                 "evidence now": c.evidence[0].quote if c.evidence else "",
             }
         )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # A static table wraps long quotes: a dataframe in the centred layout cut off "evidence now".
+    st.table(rows, hide_index=True)
+
+
+def _table(attempts: list[SavedAttempt], title) -> None:
+    """Narrow columns, the score second: the centred layout (about 700 px) shows every column, and a phone
+    (390 px) still shows when and the score, with the rest a swipe away."""
+    st.dataframe(
+        [
+            {
+                "when": f"{dt.datetime.fromisoformat(a.created_at):%d %b %H:%M}",  # UTC, like the rest of History
+                "score": scores.short(a.score, a.final_score, missing=a.status),
+                "question": title(a.question_id),
+                "status": _status(a),
+                "grader": a.grader or "",  # the name the Grader filter above uses
+                "topic": a.topic,
+            }
+            for a in attempts
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "when": st.column_config.TextColumn(width=92),
+            "score": st.column_config.TextColumn(
+                width=64, help="Your first answer's score → the score after follow-ups, when they changed it"
+            ),
+            "question": st.column_config.TextColumn(width=250),
+            "status": st.column_config.TextColumn(width=72),
+            "grader": st.column_config.TextColumn(width=72),
+            "topic": st.column_config.TextColumn(width=110),
+        },
+    )
+
+
+def _downloads(profile: str, bank) -> None:
+    """The whole history as a report (Markdown), a spreadsheet (CSV) or a backup to import (JSON). Made when a
+    button is clicked, on its own connection: the export runs beside the page's next run."""
+    path = state.settings().db_path
+
+    def made(fmt: str):
+        def make() -> str:
+            database = Store.open(path)
+            try:
+                return export.dumps(database.for_profile(profile), fmt, bank)
+            finally:
+                database.close()
+
+        return make
+
+    with st.expander("Download your history"):
+        cols = st.columns(3)
+        for col, (fmt, label, mime) in zip(
+            cols,
+            [
+                ("md", "Report (Markdown)", "text/markdown"),
+                ("csv", "Table (CSV)", "text/csv"),
+                ("json", "Backup (JSON)", "application/json"),
+            ],
+            strict=True,
+        ):
+            col.download_button(
+                label,
+                made(fmt),
+                file_name=f"interviewer-{profile}.{fmt}",
+                mime=mime,
+                key=f"history_download_{fmt}",
+                on_click="ignore",
+            )
+        st.caption("The JSON backup can be imported again with `interviewer import FILE`.")
+
+
+CONFIRM_DELETE = "history_confirm_delete"
+
+
+def _exclude(attempt_id: int, excluded: bool) -> None:
+    state.store().set_excluded(attempt_id, excluded)
+    st.toast("Left out of your progress." if excluded else "Counted in your progress again.")
+
+
+def _delete(attempt_id: int) -> None:
+    state.store().delete_attempt(attempt_id)
+    st.session_state.pop(CONFIRM_DELETE, None)
+    st.session_state.pop("history_attempt", None)
+    st.toast("Attempt deleted.")
+
+
+def _controls(attempt: SavedAttempt) -> None:
+    """Leave a junk answer out of progress (undone by one click), or delete it (asked first)."""
+    c1, c2 = st.columns(2)
+    if attempt.excluded:
+        st.caption("Left out of your progress: weakest areas, mastery and recommendations ignore it.")
+        c1.button("Count in progress again", key="history_include", on_click=_exclude, args=(attempt.id, False))
+    else:
+        c1.button(
+            "Leave out of progress",
+            key="history_exclude",
+            on_click=_exclude,
+            args=(attempt.id, True),
+            help="For a test answer or a bad recording: it stays here, but progress ignores it.",
+        )
+    if c2.button("Delete", key="history_delete"):
+        st.session_state[CONFIRM_DELETE] = attempt.id
+    if st.session_state.get(CONFIRM_DELETE) == attempt.id:
+        st.warning("Delete this answer, its follow-ups and their feedback? This cannot be undone.")
+        y, n = st.columns(2)
+        y.button("Yes, delete it", key="history_delete_confirm", type="primary", on_click=_delete, args=(attempt.id,))
+        n.button("Keep it", key="history_delete_cancel", on_click=st.session_state.pop, args=(CONFIRM_DELETE, None))
 
 
 def render() -> None:
@@ -117,30 +229,18 @@ def render() -> None:
         q = bank.questions.get(qid)
         return q.title if q else qid
 
-    st.dataframe(
-        [
-            {
-                "#": a.id,
-                "when": a.created_at[:16].replace("T", " "),
-                "question": title(a.question_id),
-                "topic": a.topic,
-                "score": a.score,
-                "grader": a.grader,
-                "status": _status(a),
-            }
-            for a in attempts
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    _table(attempts, title)
+    _downloads(store.profile, bank)
     by_id = {a.id: a for a in attempts}
+    if st.session_state.get("history_attempt") not in by_id:  # deleted, or filtered out
+        st.session_state.pop("history_attempt", None)
     chosen = st.selectbox(
         "Open an attempt",
         list(by_id),
         key="history_attempt",
         format_func=lambda i: (
             f"#{i} · {title(by_id[i].question_id)} · "
-            + (f"{by_id[i].score}/100" if by_id[i].score is not None else _status(by_id[i]))
+            + (scores.label(by_id[i].score, by_id[i].final_score) if by_id[i].score is not None else _status(by_id[i]))
         ),
     )
     attempt = by_id[chosen]
@@ -152,9 +252,12 @@ def render() -> None:
     question = bank.questions.get(attempt.question_id)
     st.subheader(md_escape(title(attempt.question_id)))
     pack_caption(bank, attempt.question_id)
+    if attempt.score is not None:
+        st.markdown(f"**Score:** {scores.label(attempt.score, attempt.final_score)}")
     if question:
         st.markdown(md_paragraphs(question.prompt))
         st.button("Try again", key="history_retry", on_click=practise, args=(question.id,))
+    _controls(attempt)
     st.markdown("**Your answer**")
     with st.container(border=True):
         _text(attempt.answer)

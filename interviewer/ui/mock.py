@@ -8,6 +8,7 @@ import streamlit as st
 
 from ..coaching import interview
 from ..coaching.answers import find_question
+from ..history import scores
 from ..history.store import SessionRow
 from . import state
 from .chat import answer_step, render_conversation, render_result
@@ -101,11 +102,7 @@ def _countdown(started_at: float, minutes: float) -> None:
 def _score(q: interview.QuestionResult) -> str:
     if not q.answered:
         return NOT_ANSWERED
-    if q.score_after is None:
-        return "not graded"
-    if q.score_before != q.score_after:
-        return f"{q.score_before} → {q.score_after}"  # before and after follow-ups
-    return str(q.score_after)
+    return scores.label(q.score_before, q.score_after)  # "62 → 81 after follow-ups", as on every page
 
 
 def _time(q: interview.QuestionResult) -> str:

@@ -21,7 +21,74 @@ ALL = "All topics"
 LEVELS = ["easy", "medium", "hard"]
 
 
+# The page's place in the URL, so a browser refresh (a new session) comes back to it, as the profile does.
+URL_QUESTION, URL_TOPIC, URL_LEVELS, URL_SESSION = "q", "topic", "level", "session"
+NEW = "new"  # URL_SESSION after "Try again": a fresh answer, not the last one brought back
+FRESH = "practice_fresh"  # (profile, question) started afresh in this browser session
+
+
+def _from_url(questions: list[Question]) -> None:
+    """A new browser session opened on a Practice URL: select its question and filters (once, before the
+    widgets exist; anything unknown in the URL is ignored)."""
+    if "practice_question" in st.session_state:
+        return
+    params = st.query_params
+    by_id = {q.id: q for q in questions}
+    topic = params.get(URL_TOPIC)
+    levels = [lvl for lvl in params.get(URL_LEVELS, "").split(",") if lvl in LEVELS]
+    if topic in {q.topic for q in questions}:
+        st.session_state["practice_topic"] = topic
+    if levels:
+        st.session_state["practice_difficulty"] = levels
+    question = by_id.get(params.get(URL_QUESTION, ""))
+    if question is None:
+        return
+    if question.topic != st.session_state.get("practice_topic", question.topic) or question.difficulty not in (
+        st.session_state.get("practice_difficulty") or LEVELS
+    ):  # a hand-edited URL: the question wins over the filters
+        st.session_state["practice_topic"], st.session_state["practice_difficulty"] = ALL, list(LEVELS)
+    st.session_state["practice_question"] = question.id
+
+
+def _url_session(store: ProfileStore, question_id: str) -> int | str | None:
+    """The practice session the URL names for this question (its step: answered, a follow-up, done), if it is
+    this profile's and about this question; or NEW."""
+    value = st.query_params.get(URL_SESSION)
+    if value == NEW:
+        return NEW
+    if not (value or "").isdigit():
+        return None
+    row = store.session(int(value))
+    if row is None or row.mode != "practice" or not row.state_json:
+        return None
+    session = interview.Session.model_validate_json(row.state_json)
+    return row.id if session.runs and session.runs[0].question_id == question_id else None
+
+
+def _to_url(question: Question, session_id: int | None, fresh: bool) -> None:
+    params = {
+        URL_QUESTION: question.id,
+        URL_TOPIC: st.session_state.get("practice_topic", ALL),
+        URL_LEVELS: ",".join(st.session_state.get("practice_difficulty", LEVELS)),
+    }
+    if params[URL_TOPIC] == ALL:
+        params.pop(URL_TOPIC)
+    if params[URL_LEVELS] == ",".join(LEVELS):
+        params.pop(URL_LEVELS)
+    if session_id:
+        params[URL_SESSION] = str(session_id)
+    elif fresh:
+        params[URL_SESSION] = NEW
+    for key in (URL_QUESTION, URL_TOPIC, URL_LEVELS, URL_SESSION):
+        if key in params:
+            if st.query_params.get(key) != params[key]:
+                st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
 def _pick_question(questions: list[Question]) -> Question | None:
+    _from_url(questions)
     topics = sorted({q.topic for q in questions})
     c1, c2 = st.columns(2)
     topic = c1.selectbox("Topic", [ALL, *topics], key="practice_topic")
@@ -77,6 +144,7 @@ def start_fresh(question_id: str, profile: str) -> None:
     one, nor the recent one a refresh would bring back. Try again here, and from History and Progress."""
     st.session_state.get("practice_sessions", {}).pop(question_id, None)
     st.session_state.setdefault("practice_restored", {})[profile, question_id] = None
+    st.session_state.setdefault(FRESH, set()).add((profile, question_id))  # and says so in the URL
     st.session_state.setdefault("practice_shown_at", {})[question_id] = time.time()
 
 
@@ -112,15 +180,28 @@ def render() -> None:
     # Looked up once per question and browser session, so "Try again" really starts afresh.
     restored = st.session_state.setdefault("practice_restored", {})  # (profile, question) -> answered at
     if session is None and (profile, question.id) not in restored:
-        found = _last_answer(store, question.id)
-        restored[profile, question.id] = found[1] if found else None
-        if found:
-            session, sessions[question.id] = found[0], found[0].id
+        named = _url_session(store, question.id)  # a refresh: the URL says which answer was on the page
+        if named == NEW:
+            restored[profile, question.id] = None
+            st.session_state.setdefault(FRESH, set()).add((profile, question.id))
+        elif named:
+            session, sessions[question.id] = interview.resume(store, named), named
+            first = store.attempt(session.runs[0].attempt_id) if session.runs[0].attempt_id else None
+            restored[profile, question.id] = first.created_at if first else None
+        else:
+            found = _last_answer(store, question.id)
+            restored[profile, question.id] = found[1] if found else None
+            if found:
+                session, sessions[question.id] = found[0], found[0].id
+    if session is not None and session.runs[0].attempt_id and store.attempt(session.runs[0].attempt_id) is None:
+        session = None  # its answer was deleted on the History page: start afresh
+        sessions.pop(question.id, None)
     if session is None:
         # A session is created only when the first answer arrives, so browsing questions leaves no trace.
         session = interview.Session(id=0, mode="practice", runs=[interview.QuestionRun(question_id=question.id)])
     run = session.runs[0]
     finished = run.done or (run.answered and not run.pending_follow_up)  # or grading failed
+    _to_url(question, session.id or None, fresh=(profile, question.id) in st.session_state.get(FRESH, set()))
 
     answered_at = restored.get((profile, question.id)) if session.id else None
     if answered_at:

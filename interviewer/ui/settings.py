@@ -42,11 +42,13 @@ def _agreement() -> None:
     if not figures:
         return
     rows = " · ".join(f"{name} r = {a.pearson:.3f}" for name, a in sorted(figures.graders.items()))
-    st.caption(
-        f"Agreement with human graders (Pearson r, {figures.data}): {rows}. The two human graders agree with each "
-        f"other at r = {figures.human_pearson:.3f}. Measure any grader on your own scored answers, the LLM grader "
-        "too, with `interviewer eval`."
-    )
+    # The figures are for the curious, out of the way of choosing a grader.
+    with st.expander("How well the graders agree with human scores"):
+        st.caption(
+            f"Agreement with human graders (Pearson r, {figures.data}): {rows}. The two human graders agree with "
+            f"each other at r = {figures.human_pearson:.3f}. Measure any grader on your own scored answers, the LLM "
+            "grader too, with `interviewer eval`."
+        )
 
 
 def render() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import streamlit as st
@@ -14,7 +16,7 @@ from ..coaching import limits, speech
 from ..coaching.answers import Submission
 from ..config import Settings, host_of, load_settings
 from ..content.bank import DEFAULT_ROOT, Bank, load_bank
-from ..graders import Grader, choose, get_grader
+from ..graders import Grader, choose, get_grader, grader_class
 from ..history.store import ProfileStore, Store
 from ..redact import remember
 from . import auth
@@ -143,13 +145,42 @@ def submit_with_progress(work: Callable[[ProfileStore, Grader], Submission]) -> 
     ):
         started = time.monotonic()
         future = pool.submit(work, store(), grader)
-        while not future.done():
-            time.sleep(0.2)
+        # Wakes as soon as the grade is ready (a fixed sleep added up to 0.2 s to every Submit); counts seconds.
+        while not wait([future], timeout=0.5).done:
             status.update(label=f"Grading with the {grader.name} grader{where}... {time.monotonic() - started:.0f} s")
         result = future.result()
         label = f"Graded in {time.monotonic() - started:.1f} s" if result.grade else "Grading failed"
         status.update(label=label, state="complete" if result.grade else "error")
     return result
+
+
+def warm_up() -> None:
+    """Load what the chosen offline grader needs (the embedding models: 1.5-5 s) in the background when the app
+    starts, by grading one model answer on a thread, so the first Submit feels like every other one. Once per
+    process and grader; a grader that talks to a server has nothing to load here."""
+    current = settings()
+    name = choose(current)
+    cls = grader_class(name)
+    if cls is None or not cls.offline:
+        return
+    b = bank()
+    question = min((q for q in b.questions.values() if q.kind == "scenario"), key=lambda q: q.id, default=None)
+    if question is not None:
+        _warming(name, question.id, b)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _warming(name: str, question_id: str, _bank: Bank) -> threading.Thread:
+    def run() -> None:
+        question = _bank.questions[question_id]
+        try:
+            get_grader(name).grade(question, _bank.rubric_for(question), question.model_answer)
+        except Exception:  # the real Submit reports any problem; a warm-up only logs it
+            logging.getLogger(__name__).warning("warming up the %s grader failed", name, exc_info=True)
+
+    thread = threading.Thread(target=run, name=f"warm-up-{name}", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner="Loading the speech model...")

@@ -11,6 +11,7 @@ from . import auth, mock, progress, state
 from .escape import md_escape
 
 RESULT, DRAFTS, PROBLEMS = "tailor_result", "tailor_drafts", "tailor_problems"
+MAIN_SKILL = 0.7  # a skill weighted this much (0-1) is one the job asks for, not just mentions
 MOCK_PAGE, SETTINGS_PAGE = "interviewer/ui/pages/mock.py", "interviewer/ui/pages/settings.py"
 
 
@@ -35,9 +36,9 @@ def _find() -> None:
 def _skills(result: tailor.TailorResult) -> None:
     st.subheader("Skills the job asks for")
     for s in result.skills:
-        nice = " · nice to have" if s.nice_to_have else ""
+        how = "nice to have" if s.nice_to_have else "asked for" if s.weight >= MAIN_SKILL else "mentioned"
         phrases = ", ".join(f"“{md_escape(p)}”" for p in s.phrases[:4])
-        st.caption(f"**{md_escape(s.name)}** ({s.weight:.2f}{nice}): {phrases}")
+        st.caption(f"**{md_escape(s.name)}** ({how}): {phrases}")
 
 
 def _matches(result: tailor.TailorResult) -> list[str]:
@@ -45,12 +46,12 @@ def _matches(result: tailor.TailorResult) -> list[str]:
     top = result.top(st.session_state.get("tailor_top", 5))
     for i, m in enumerate(top, 1):
         title, button = st.columns([5, 1], vertical_alignment="center")
-        title.markdown(f"**{i}. {md_escape(m.title)}** · {md_escape(m.topic)} · relevance {m.score:.2f}")
+        title.markdown(f"**{i}. {md_escape(m.title)}** · {md_escape(m.topic)}")
         # One question at a time, on the page that asks it, as well as all of them as a mock interview.
         button.button(
             "Practise", key=f"tailor_practise_{m.question_id}", on_click=progress.practise, args=(m.question_id,)
         )
-        st.caption("Why: " + md_escape(m.why))
+        st.caption(f"{m.strength.capitalize()}: {md_escape(m.why)}")
     return [m.question_id for m in top]
 
 
@@ -124,5 +125,12 @@ def render() -> None:
             st.switch_page(MOCK_PAGE)
     if result.gaps:
         st.subheader("Gaps: skills the bank covers poorly")
-        st.markdown("\n".join(f"- {md_escape(g.name)} (best coverage {g.best_coverage:.2f})" for g in result.gaps))
+        st.markdown(
+            "\n".join(
+                f"- {md_escape(g.name)} ("
+                + ("covered only in part by the questions" if g.best_coverage else "no question covers it yet")
+                + ")"
+                for g in result.gaps
+            )
+        )
         _drafts(result)

@@ -15,7 +15,16 @@ from sqlite_utils import Database
 
 from .database import BUSY_TIMEOUT_S, DEFAULT_PROFILE, connect, default_db_path, now
 from .profile import MAX_DRAFT_CHARS, DraftTooLong, NotYours, ProfileStore
-from .rows import CriterionLevel, DayScore, QuizRoundRow, ScoredAttempt, SessionRow, TopicMastery
+from .rows import (
+    CriterionLevel,
+    DayScore,
+    DeliveryRow,
+    QuizRoundRow,
+    SavedAttempt,
+    ScoredAttempt,
+    SessionRow,
+    TopicMastery,
+)
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -23,10 +32,12 @@ __all__ = [
     "MAX_DRAFT_CHARS",
     "CriterionLevel",
     "DayScore",
+    "DeliveryRow",
     "DraftTooLong",
     "NotYours",
     "ProfileStore",
     "QuizRoundRow",
+    "SavedAttempt",
     "ScoredAttempt",
     "SessionRow",
     "Store",

@@ -14,9 +14,10 @@ from ...errors import UserError
 from ...models import Attempt, Grade, Question, Rubric
 from ...plain import MAX_ANSWER_CHARS
 from ...redact import redact, redact_data
+from .. import scores
 from .aggregates import Aggregates
 from .database import now
-from .rows import AttemptRecord, FollowUpRecord, QuizRoundRow, SessionRow
+from .rows import AttemptRecord, DeliveryRow, FollowUpRecord, QuizRoundRow, SavedAttempt, SessionRow
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 _ATTEMPTS_SQL = """
     SELECT a.id, p.name AS profile, a.session_id, a.question_id, a.topic, a.rubric_id, a.rubric_version,
            a.answer, a.source, a.status, a.error, a.created_at, a.time_taken_s, a.overran, a.parent_id,
-           a.criterion_id, a.delivery_json,
+           a.criterion_id, a.delivery_json, a.final_score, a.excluded,
            g.score, g.grader, g.grade_json
     FROM attempts a
     JOIN profiles p ON p.id = a.profile_id
@@ -150,21 +151,71 @@ class ProfileStore(Aggregates):
                 for c in grade.criteria
             )
             self.db["attempts"].update(attempt_id, {"status": "graded", "error": None, "graded_at": now()})
+            self._refresh_final_score(attempt_id)
         return grade_id
+
+    def _refresh_final_score(self, attempt_id: int) -> None:
+        """Recompute the score after follow-ups of the answer this attempt belongs to (itself, or the answer a
+        follow-up replies to), from the levels of their latest grades."""
+        main = next(self.db.query("SELECT coalesce(parent_id, id) AS id FROM attempts WHERE id = ?", [attempt_id]))
+        main_id = main["id"]
+        criteria = [
+            (r["criterion_id"], r["level"], r["weight"])
+            for r in self.db.query(
+                "SELECT c.criterion_id, c.level, c.weight FROM criterion_grades c "
+                "WHERE c.grade_id = (SELECT max(id) FROM grades WHERE attempt_id = ?)",
+                [main_id],
+            )
+        ]
+        follow_ups = {
+            r["criterion_id"]: r["level"]
+            for r in self.db.query(
+                "SELECT f.criterion_id, max(c.level) AS level FROM attempts f "
+                "JOIN grades g ON g.id = (SELECT max(id) FROM grades WHERE attempt_id = f.id) "
+                "JOIN criterion_grades c ON c.grade_id = g.id AND c.criterion_id = f.criterion_id "
+                "WHERE f.parent_id = ? GROUP BY f.criterion_id",
+                [main_id],
+            )
+        }
+        final = scores.final_score(criteria, follow_ups) if criteria else None
+        self.db["attempts"].update(main_id, {"final_score": final})
+
+    def set_excluded(self, attempt_id: int, excluded: bool = True) -> None:
+        """Leave an answer out of progress (weakest areas, mastery, recommendations, delivery trends), or take
+        it back in. History still lists it."""
+        with self.write():
+            self._own("attempts", attempt_id)
+            self.db["attempts"].update(attempt_id, {"excluded": int(excluded)})
+
+    def delete_attempt(self, attempt_id: int) -> int:
+        """Delete an answer with its follow-ups and all their grades. Returns how many attempts went."""
+        with self.write():
+            self._own("attempts", attempt_id)
+            ids = [
+                attempt_id,
+                *(r["id"] for r in self.db.query("SELECT id FROM attempts WHERE parent_id = ?", [attempt_id])),
+            ]
+            marks = ", ".join("?" for _ in ids)
+            grades = f"SELECT id FROM grades WHERE attempt_id IN ({marks})"
+            self.db.execute(f"DELETE FROM criterion_grades WHERE grade_id IN ({grades})", ids)
+            self.db.execute(f"DELETE FROM grades WHERE attempt_id IN ({marks})", ids)
+            self.db.execute("DELETE FROM attempts WHERE parent_id = ?", [attempt_id])
+            self.db.execute("DELETE FROM attempts WHERE id = ?", [attempt_id])
+        return len(ids)
 
     def mark_failed(self, attempt_id: int, error: str) -> None:
         with self.write():
             self._own("attempts", attempt_id)
             self.db["attempts"].update(attempt_id, {"status": "failed", "error": (redact(error) or "")[:2000]})
 
-    def attempts(self, *, limit: int = 50, offset: int = 0, **filters: str | None) -> list[Attempt]:
+    def attempts(self, *, limit: int = 50, offset: int = 0, **filters: str | None) -> list[SavedAttempt]:
         """Top-level attempts, newest first, filtered by question_id, topic, grader, mode,
         since and until (ISO dates, inclusive)."""
         where, params = self._filters(**filters)
         sql = f"{_ATTEMPTS_SQL} WHERE {' AND '.join(where)} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?"
         return [_attempt(row) for row in self.db.query(sql, [*params, limit, offset])]
 
-    def attempt(self, attempt_id: int) -> Attempt | None:
+    def attempt(self, attempt_id: int) -> SavedAttempt | None:
         rows = list(self.db.query(f"{_ATTEMPTS_SQL} WHERE a.id = ? AND p.name = ?", [attempt_id, self.profile]))
         return _attempt(rows[0]) if rows else None
 
@@ -203,6 +254,13 @@ class ProfileStore(Aggregates):
         )
         return next(self.db.query(sql, [self.profile]))["n"]
 
+    def count_excluded(self) -> int:
+        sql = (
+            "SELECT count(*) AS n FROM attempts a JOIN profiles p ON p.id = a.profile_id "
+            "WHERE p.name = ? AND a.parent_id IS NULL AND a.excluded"
+        )
+        return next(self.db.query(sql, [self.profile]))["n"]
+
     def graders(self) -> list[str]:
         """The graders that graded this profile's answers, for the History filter."""
         sql = (
@@ -211,7 +269,7 @@ class ProfileStore(Aggregates):
         )
         return [r["grader"] for r in self.db.query(sql, [self.profile])]
 
-    def previous_attempt(self, attempt: Attempt) -> Attempt | None:
+    def previous_attempt(self, attempt: Attempt) -> SavedAttempt | None:
         """The previous graded attempt at the same question, for side-by-side comparison."""
         sql = (
             f"{_ATTEMPTS_SQL} WHERE p.name = ? AND a.question_id = ? AND a.parent_id IS NULL "
@@ -222,9 +280,21 @@ class ProfileStore(Aggregates):
         rows = list(self.db.query(sql, params))
         return _attempt(rows[0]) if rows else None
 
-    def follow_ups(self, attempt_id: int) -> list[Attempt]:
+    def follow_ups(self, attempt_id: int) -> list[SavedAttempt]:
         sql = f"{_ATTEMPTS_SQL} WHERE a.parent_id = ? AND p.name = ? ORDER BY a.id"
         return [_attempt(row) for row in self.db.query(sql, [attempt_id, self.profile])]
+
+    def spoken_deliveries(self) -> list[DeliveryRow]:
+        """The delivery metrics of every spoken answer and follow-up reply progress counts, oldest first."""
+        sql = (
+            "SELECT a.created_at, a.delivery_json FROM attempts a JOIN profiles p ON p.id = a.profile_id "
+            "LEFT JOIN attempts m ON m.id = a.parent_id WHERE p.name = ? AND a.delivery_json IS NOT NULL "
+            "AND NOT a.excluded AND NOT coalesce(m.excluded, 0) ORDER BY a.created_at, a.id"
+        )
+        return [
+            DeliveryRow(created_at=r["created_at"], delivery=json.loads(r["delivery_json"]))
+            for r in self.db.query(sql, [self.profile])
+        ]
 
     # Interview sessions: their state is saved after every step so an interview can be resumed.
 
@@ -368,9 +438,10 @@ class ProfileStore(Aggregates):
         return attempt_id
 
 
-def _attempt(row: dict) -> Attempt:
+def _attempt(row: dict) -> SavedAttempt:
     delivery = row.pop("delivery_json", None)
     row["delivery"] = json.loads(delivery) if delivery else None
     grade_json = row.pop("grade_json")
     row["grade"] = Grade.model_validate_json(grade_json) if grade_json else None
-    return Attempt.model_validate(row)
+    row["excluded"] = bool(row.get("excluded"))
+    return SavedAttempt.model_validate(row)

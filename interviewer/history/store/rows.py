@@ -7,7 +7,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ...models import Grade
+from ...models import Attempt, Grade
+
+
+class SavedAttempt(Attempt):
+    """An attempt as the history holds it: `score` is its first score, `final_score` the score after
+    follow-ups (the same when none were answered), and `excluded` leaves it out of progress."""
+
+    final_score: int | None = None
+    excluded: bool = False
+
+
+class DeliveryRow(BaseModel):
+    created_at: str
+    delivery: dict
 
 
 class SessionRow(BaseModel):
@@ -47,6 +60,7 @@ class TopicMastery(BaseModel):
     topic: str | None
     mastery: float
     questions: int
+    last_at: str | None = None  # the latest answer in this topic
 
 
 class CriterionLevel(BaseModel):
