@@ -53,7 +53,7 @@ def grader_label(name: str) -> str:
     """What a candidate reads: 'offline grader' or 'AI grader', from what the grader is, not its name."""
     cls = grader_class(name)
     if cls is None:  # a plugin no longer installed
-        return f"{name} grader"
+        return f"{md_escape(name)} grader"  # a name from an imported file: plain text
     return cls.label or ("AI grader" if cls.needs_server else "offline grader")
 
 
