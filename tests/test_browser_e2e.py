@@ -121,7 +121,11 @@ def type_answer(page, text: str) -> None:
     box = page.locator("textarea").last  # the answer box (sidebar inputs are not textareas)
     box.fill(text)
     box.press("Control+Enter")  # commits the value to Streamlit before the click
-    page.wait_for_selector("[data-testid='InputInstructions']", state="hidden")
+    # Until Streamlit has the value the box says "Press Ctrl+Enter to apply"; the character count stays.
+    page.wait_for_function(
+        """() => ![...document.querySelectorAll("[data-testid='InputInstructions']")]
+            .some((e) => /apply/i.test(e.textContent))"""
+    )
     wait_idle(page)
 
 
