@@ -12,6 +12,8 @@ from interviewer.cli import main
 from interviewer.coaching import tailor
 from interviewer.content.bank import load_bank
 
+from .pdfs import pdf, text_page
+
 JDS = Path(__file__).parent / "data" / "jds"
 BANK = load_bank()
 EDGE = {
@@ -162,25 +164,8 @@ def test_semantic_signal_keeps_the_ranking_sensible():
 
 
 def _pdf(text: str | None) -> bytes:
-    """A one-page PDF, with `text` drawn in Helvetica (or no text at all), built by hand."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A one-page PDF with `text` drawn in Helvetica (or no text at all)."""
+    return pdf([text_page(text) if text else b""])
 
 
 def test_pdf_text_is_read(tmp_path):
