@@ -47,44 +47,20 @@ def _all_attempts(store: ProfileStore) -> Iterator[Attempt]:
         offset += PAGE
 
 
+def _record(kind, row, **extra):
+    """The export's view of a stored row: its fields that `kind` has, plus `extra`."""
+    fields = {name: getattr(row, name) for name in kind.model_fields if hasattr(row, name)}
+    return kind(**fields | extra)
+
+
 def records(store: ProfileStore) -> list[AttemptRecord]:
     """Every top-level attempt of a profile, oldest first, with its follow-ups."""
     attempts = sorted(_all_attempts(store), key=lambda a: (a.created_at, a.id))
     modes = store.session_modes()
     out = []
     for a in attempts:
-        follow_ups = [
-            FollowUpRecord(
-                criterion_id=f.criterion_id,
-                answer=f.answer,
-                created_at=f.created_at,
-                status=f.status,
-                error=f.error,
-                grade=f.grade,
-                source=f.source,
-                delivery=f.delivery,
-            )
-            for f in store.follow_ups(a.id)
-        ]
-        out.append(
-            AttemptRecord(
-                question_id=a.question_id,
-                topic=a.topic,
-                rubric_id=a.rubric_id,
-                rubric_version=a.rubric_version,
-                answer=a.answer,
-                source=a.source,
-                mode=modes.get(a.session_id),
-                created_at=a.created_at,
-                status=a.status,
-                error=a.error,
-                time_taken_s=a.time_taken_s,
-                overran=a.overran,
-                grade=a.grade,
-                delivery=a.delivery,
-                follow_ups=follow_ups,
-            )
-        )
+        follow_ups = [_record(FollowUpRecord, f) for f in store.follow_ups(a.id)]
+        out.append(_record(AttemptRecord, a, mode=modes.get(a.session_id), follow_ups=follow_ups))
     return out
 
 
