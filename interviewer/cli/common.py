@@ -24,7 +24,7 @@ def print_json(data: Any) -> None:
 
 
 def grade_json(grade: Grade) -> dict[str, Any]:
-    """The stable Grade JSON contract (README, "Grade JSON"); keys are only ever added."""
+    """The stable Grade JSON contract (README, "Command line"); keys are only ever added."""
     return grade.model_dump(mode="json", exclude={"provenance"}) | {
         "provenance": grade.provenance.model_dump(mode="json", exclude={"raw_output"}),
     }

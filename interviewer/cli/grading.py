@@ -16,7 +16,7 @@ GRADER_HELP = "keyword, semantic, llm, ... (default: INTERVIEWER_GRADER or auto)
 
 
 def _read_answer(args: argparse.Namespace) -> str:
-    if args.answer_file == "-" or args.stdin:
+    if args.stdin:
         return read_stdin("the answer on standard input")
     if args.answer_file:
         return read_text(args.answer_file, "answer file")
@@ -109,7 +109,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("question_id")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--answer", help="the answer text")
-    src.add_argument("--answer-file", help="read the answer from a file ('-' for stdin)")
+    src.add_argument("--answer-file", help="read the answer from a file")
     src.add_argument("-", dest="stdin", action="store_true", help="read the answer from stdin")
     p.add_argument("--grader", help=GRADER_HELP)
     p.add_argument("--save", action="store_true", help="save the attempt and grade to history")
