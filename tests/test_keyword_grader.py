@@ -9,7 +9,7 @@ import pytest
 from interviewer.content.bank import load_bank
 from interviewer.graders import UnknownGraderError, available, get_grader
 from interviewer.graders.keyword import AnswerIndex, level_for
-from interviewer.text import matches_group, normalise
+from interviewer.text import group_pattern, matches_group, normalise
 
 BANK = load_bank(Path(__file__).parent / "data" / "bank")
 QUESTION = BANK.questions["canary-vs-blue-green"]
@@ -69,6 +69,23 @@ def test_hyphenation_and_case(spelling):
 )
 def test_word_boundaries_and_endings(text, term, hit):
     assert matches_group(normalise(text), [term]) is hit
+
+
+def test_the_literal_prefilter_never_hides_a_match():
+    """matches_group skips compiling a group's regex when a word of every term is absent; over the bank's own
+    keyword groups and model answers it must agree with the regex everywhere."""
+    bank = load_bank()
+    groups = {
+        tuple(g)
+        for r in bank.rubrics.values()
+        for c in r.criteria
+        for p in [*c.key_points, *c.misconceptions]
+        for g in p.keywords
+    }
+    texts = [normalise(q.model_answer) for q in sorted(bank.questions.values(), key=lambda q: q.id)[::8]]
+    texts += [normalise(t) for t in ("we rolled back", "a quick rollback", "scaling out", "top five percent")]
+    disagree = [(g, t[:40]) for g in groups for t in texts if matches_group(t, g) != bool(group_pattern(g).search(t))]
+    assert len(groups) > 1000 and not disagree
 
 
 def test_evidence_is_the_matching_sentence_and_missed_points_are_listed():
