@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -414,16 +416,24 @@ def test_walkthrough_time_counts_from_when_the_scenario_was_shown(app, isolated_
 PROGRESS = "interviewer/ui/pages/progress.py"
 
 
-@pytest.fixture
-def seeded(isolated_env):
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """Seeding takes seconds; each test gets its own copy of one seeded database."""
     from interviewer.content.bank import load_bank
 
     from .seed import seed_history
 
-    store = Store.open(isolated_env / "history.db")
+    path = tmp_path_factory.mktemp("seeded") / "history.db"
+    store = Store.open(path)
     seed_history(store.for_profile("default"), load_bank(), 300)
     seed_history(store.for_profile("bob"), load_bank(), 5)
     store.close()
+    return path
+
+
+@pytest.fixture
+def seeded(isolated_env, seeded_template):
+    shutil.copy(seeded_template, isolated_env / "history.db")
 
 
 def test_history_filters_on_a_seeded_database(seeded):

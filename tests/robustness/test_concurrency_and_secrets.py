@@ -53,7 +53,7 @@ def test_eight_writers_and_a_reader(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), f"w{n}", "200"], env=env, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITER, str(db), f"w{n}", "100"], env=env, stderr=subprocess.PIPE, text=True
         )
         for n in range(8)
     ]
@@ -62,8 +62,8 @@ def test_eight_writers_and_a_reader(tmp_path):
     assert all(code == 0 for code, _ in errors), [e for _, e in errors if e][:1]
     assert not any("locked" in err for _, err in errors)
     store = Store.open(db)
-    assert store.db["attempts"].count == 1600
-    assert all(store.for_profile(f"w{n}").count_attempts() == 200 for n in range(8))
+    assert store.db["attempts"].count == 800
+    assert all(store.for_profile(f"w{n}").count_attempts() == 100 for n in range(8))
     assert store.db.execute("SELECT count(*) FROM attempts WHERE status != 'graded'").fetchone()[0] == 0
 
 
