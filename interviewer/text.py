@@ -18,8 +18,9 @@ _SUFFIX = r"(?:s|es|d|ed|ing)?"
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", spoken.written(text))  # "five percent" reads as "5%", as typed
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = spoken.written(text)  # "five percent" reads as "5%", as typed
+    if not text.isascii():  # accents off ("café" reads as "cafe"); ASCII has none, and this is the hot path
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
